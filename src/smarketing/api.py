@@ -1,0 +1,65 @@
+"""The REST API: one NinjaAPI, a router per app, one place that maps errors to HTTP."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from smarketing.errors import InvalidInput
+from smarketing.org import services as org_services
+from smarketing.org.permissions import PermissionDenied
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer smk_...`, a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        user = org_services.token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Smarketing API",
+    version="1",
+    description="The shared lead database of marketing and sales. Authenticate with "
+    "`Authorization: Bearer <token>` (create one with `smarketing token create`).",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(InvalidInput)
+def invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+    errors = [{"field": f, "reason": r} for f, reasons in exc.errors.items() for r in reasons]
+    return api.create_response(request, {"detail": exc.summary(), "errors": errors}, status=400)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query")]
+        errors.append({"field": ".".join(loc) or "__all__", "reason": err.get("msg", "invalid")})
+    detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"detail": "authentication required: send Authorization: Bearer <token>"},
+        status=401,
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="smarketing"'
+    return response

@@ -1,0 +1,40 @@
+"""Campaign writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.text import slugify
+
+from smarketing.campaigns.models import Campaign
+from smarketing.errors import InvalidInput, full_clean
+
+CAMPAIGN_FIELDS = frozenset(
+    {"name", "channel", "utm_campaign", "start_date", "end_date", "cost", "currency", "created_at"}
+)
+
+
+def _check(fields: dict[str, Any]) -> None:
+    unknown = sorted(set(fields) - CAMPAIGN_FIELDS)
+    if unknown:
+        raise InvalidInput({f: ["is not a field that can be set here"] for f in unknown})
+    if fields.get("utm_campaign"):
+        fields["utm_campaign"] = slugify(fields["utm_campaign"])
+
+
+def campaign_create(**fields: Any) -> Campaign:
+    _check(fields)
+    fields.setdefault("utm_campaign", slugify(fields.get("name", "")) or None)
+    campaign = Campaign(**fields)
+    full_clean(campaign)
+    campaign.save()
+    return campaign
+
+
+def campaign_update(*, campaign: Campaign, **fields: Any) -> Campaign:
+    _check(fields)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    full_clean(campaign)
+    campaign.save()
+    return campaign

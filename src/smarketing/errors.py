@@ -1,0 +1,41 @@
+"""The one application error type. The API maps it to HTTP 400, the CLI to a message."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+class InvalidInput(Exception):
+    """Input broke a business rule. `errors` maps each field (or "__all__") to its reasons."""
+
+    def __init__(self, errors: dict[str, list[str]] | str, *, field: str = "__all__") -> None:
+        if isinstance(errors, str):
+            errors = {field: [errors]}
+        self.errors = errors
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        parts = []
+        for field, reasons in self.errors.items():
+            text = "; ".join(reasons)
+            parts.append(text if field == "__all__" else f"{field}: {text}")
+        return ". ".join(parts)
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError) -> InvalidInput:
+        if hasattr(exc, "error_dict"):
+            return cls(
+                {
+                    f: [str(m) for e in errs for m in e.messages]
+                    for f, errs in exc.error_dict.items()
+                }
+            )
+        return cls({"__all__": [str(m) for m in exc.messages]})
+
+
+def full_clean(instance: object, *, exclude: list[str] | None = None) -> None:
+    """Model.full_clean that raises InvalidInput, so callers handle one error type."""
+    try:
+        instance.full_clean(exclude=exclude)  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        raise InvalidInput.from_validation(exc) from exc

@@ -1,0 +1,39 @@
+"""Logging sales and marketing activities on contacts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smarketing.errors import InvalidInput, full_clean
+from smarketing.handoff.models import Activity, ActivityKind
+
+ACTIVITY_FIELDS = frozenset(
+    {
+        "kind",
+        "contact",
+        "contact_id",
+        "deal",
+        "deal_id",
+        "user",
+        "user_id",
+        "occurred_at",
+        "subject",
+        "body",
+        "outcome",
+        "external_id",
+    }
+)
+
+
+def activity_create(**fields: Any) -> Activity:
+    unknown = sorted(set(fields) - ACTIVITY_FIELDS)
+    if unknown:
+        raise InvalidInput({f: ["is not a field that can be set here"] for f in unknown})
+    activity = Activity(**fields)
+    if activity.contact_id is not None:
+        activity.account_id = activity.contact.account_id
+    if activity.outcome and activity.kind != ActivityKind.CALL:
+        raise InvalidInput("only a call has an outcome", field="outcome")
+    full_clean(activity)
+    activity.save()
+    return activity

@@ -1,0 +1,102 @@
+"""Who may do what: one matrix, used by every view, endpoint and command.
+
+Everyone sees the shared database (that is the point of one system for both teams); what
+differs by role is what each may change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smarketing.org.models import Role, Team
+
+VIEW_ALL = frozenset(
+    {
+        "contact.view",
+        "account.view",
+        "campaign.view",
+        "content.view",
+        "deal.view",
+        "activity.view",
+        "export.run",
+    }
+)
+
+MATRIX: dict[str, frozenset[str]] = {
+    Role.MARKETING: VIEW_ALL
+    | {
+        "contact.change",
+        "contact.transition",
+        "account.change",
+        "campaign.change",
+        "content.change",
+        "activity.change",
+        "import.run",
+    },
+    Role.SALES: VIEW_ALL
+    | {"contact.change", "contact.transition", "account.change", "deal.change", "activity.change"},
+    Role.LEADER: VIEW_ALL
+    | {
+        "contact.change",
+        "contact.transition",
+        "account.change",
+        "campaign.change",
+        "content.change",
+        "deal.change",
+        "activity.change",
+        "import.run",
+        "team.change",
+        "reason.change",
+    },
+    Role.ADMIN: VIEW_ALL
+    | {
+        "contact.change",
+        "contact.transition",
+        "account.change",
+        "campaign.change",
+        "content.change",
+        "deal.change",
+        "activity.change",
+        "import.run",
+        "team.change",
+        "reason.change",
+        "user.manage",
+    },
+}
+
+
+class PermissionDenied(Exception):
+    """The user's role does not allow the action; the message says which."""
+
+
+def can(user: Any, action: str, obj: object | None = None) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if action not in MATRIX.get(user.role, frozenset()):
+        return False
+    # A leader leads their own team only; an admin may change any team.
+    if action == "team.change" and isinstance(obj, Team) and user.role == Role.LEADER:
+        return user.team_id == obj.pk
+    return True
+
+
+def require(user: Any, action: str, obj: object | None = None) -> None:
+    if not can(user, action, obj):
+        role = getattr(user, "role", "anonymous")
+        raise PermissionDenied(f"a {role} user may not {action.replace('.', ' ')}")
+
+
+NAVIGATION: list[tuple[str, str, str]] = [
+    # (label, url name, action needed)
+    ("Dashboard", "web:dashboard", "contact.view"),
+    ("Contacts", "web:contacts", "contact.view"),
+    ("Accounts", "web:accounts", "account.view"),
+    ("Deals", "web:deals", "deal.view"),
+    ("Campaigns", "web:campaigns", "campaign.view"),
+    ("Import", "imports:upload", "import.run"),
+    ("Teams", "web:teams", "contact.view"),
+]
+
+
+def navigation_for(user: Any) -> list[tuple[str, str]]:
+    return [(label, name) for label, name, action in NAVIGATION if can(user, action)]

@@ -1,0 +1,133 @@
+"""Writes to accounts and contacts, with their rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from smarketing.errors import InvalidInput, full_clean
+from smarketing.lifecycle import services as lifecycle
+from smarketing.lifecycle.stages import Stage
+from smarketing.people.models import Account, Contact
+from smarketing.people.normalize import domain_is_valid, domain_normalize, email_normalize
+
+ACCOUNT_FIELDS = frozenset(
+    {
+        "name",
+        "domain",
+        "employees",
+        "annual_revenue",
+        "industry",
+        "country",
+        "owner",
+        "owner_id",
+        "created_at",
+    }
+)
+CONTACT_FIELDS = frozenset(
+    {
+        "email",
+        "first_name",
+        "last_name",
+        "title",
+        "seniority",
+        "phone",
+        "country",
+        "account",
+        "account_id",
+        "owner",
+        "owner_id",
+        "source_channel",
+        "source_campaign",
+        "source_campaign_id",
+        "created_at",
+    }
+)
+
+
+def _check_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise InvalidInput({f: ["is not a field that can be set here"] for f in unknown})
+
+
+def _account_normalize(fields: dict[str, Any]) -> None:
+    if "domain" in fields:
+        domain = domain_normalize(fields["domain"] or "")
+        if domain and not domain_is_valid(domain):
+            raise InvalidInput(f"{fields['domain']!r} is not a domain name", field="domain")
+        fields["domain"] = domain or None
+    if fields.get("country"):
+        fields["country"] = fields["country"].strip().upper()
+
+
+def account_create(**fields: Any) -> Account:
+    _check_fields(fields, ACCOUNT_FIELDS)
+    _account_normalize(fields)
+    account = Account(**fields)
+    full_clean(account)
+    account.save()
+    return account
+
+
+def account_update(*, account: Account, **fields: Any) -> Account:
+    _check_fields(fields, ACCOUNT_FIELDS)
+    _account_normalize(fields)
+    for name, value in fields.items():
+        setattr(account, name, value)
+    full_clean(account)
+    account.save()
+    return account
+
+
+def _contact_normalize(fields: dict[str, Any]) -> None:
+    if "email" in fields:
+        fields["email"] = email_normalize(fields["email"] or "")
+    if fields.get("country"):
+        fields["country"] = fields["country"].strip().upper()
+
+
+def _contact_clean(contact: Contact) -> None:
+    full_clean(contact, exclude=["lifecycle_stage"])
+    clash = Contact.objects.filter(email__iexact=contact.email).exclude(pk=contact.pk)
+    if clash.exists():
+        raise InvalidInput(f"a contact with email {contact.email} already exists", field="email")
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    stage: Stage | str | None = None,
+    by_user: Any = None,
+    by_rule: str = "",
+    stage_at: dt.datetime | None = None,
+    **fields: Any,
+) -> Contact:
+    """Create a contact; with `stage`, its first lifecycle move is recorded as well."""
+    _check_fields(fields, CONTACT_FIELDS)
+    _contact_normalize(fields)
+    contact = Contact(**fields)
+    _contact_clean(contact)
+    contact.save()
+    if stage:
+        lifecycle.stage_transition(
+            contact=contact,
+            to_stage=stage,
+            by_user=by_user,
+            by_rule=by_rule or ("" if by_user else "created"),
+            at=stage_at or contact.created_at,
+        )
+    return contact
+
+
+def contact_update(*, contact: Contact, **fields: Any) -> Contact:
+    """Update fields; the stage changes only through lifecycle.stage_transition."""
+    _check_fields(fields, CONTACT_FIELDS)
+    _contact_normalize(fields)
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    _contact_clean(contact)
+    contact.save()
+    return contact

@@ -1,0 +1,114 @@
+"""Django settings, all read from the environment through smarketing.env."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from smarketing import env
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = env.var_dir()
+
+SECRET_KEY = env.secret_key(VAR_DIR)
+DEBUG = env.env_bool("SMARKETING_DEBUG", False)
+ALLOWED_HOSTS = [h for h in env.env_str("SMARKETING_ALLOWED_HOSTS", "*").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in env.env_str("SMARKETING_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "smarketing.org",
+    "smarketing.people",
+    "smarketing.campaigns",
+    "smarketing.content",
+    "smarketing.lifecycle",
+    "smarketing.deals",
+    "smarketing.handoff",
+    "smarketing.imports",
+    "smarketing.web",
+    "smarketing.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "smarketing.web.middleware.LoginRequiredMiddleware",
+]
+
+ROOT_URLCONF = "smarketing.urls"
+WSGI_APPLICATION = "smarketing.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "smarketing.web.context.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.database_config(env.env_str("DATABASE_URL"), var=VAR_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "org.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# Serve app static files straight from the package: no collectstatic step for the embedded default.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+HUEY = env.huey_config(
+    env.env_str("REDIS_URL"),
+    var=VAR_DIR,
+    immediate=env.env_bool("SMARKETING_QUEUE_IMMEDIATE", False),
+)
+
+EMAIL_HOST = env.env_str("SMARKETING_SMTP_HOST", "")
+EMAIL_PORT = int(env.env_str("SMARKETING_SMTP_PORT", "25"))
+DEFAULT_FROM_EMAIL = env.env_str("SMARKETING_FROM_EMAIL", "smarketing@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.env_str("SMARKETING_LOG_LEVEL", "WARNING")},
+}
