@@ -164,8 +164,15 @@ def check() -> None:
         raise typer.Exit(code=1)
 
 
-def _register_plugins() -> None:
+_registered = False
+
+
+def register_plugins_once() -> None:
     """Commands owned by other apps (import/export, demo) register themselves here."""
+    global _registered
+    if _registered:
+        return
+    _registered = True
     from smarketing.demo.cli import register as register_demo
     from smarketing.imports.cli import register as register_imports
 
@@ -174,7 +181,7 @@ def _register_plugins() -> None:
 
 
 def main() -> None:
-    _register_plugins()
+    register_plugins_once()
     try:
         app()
     except KeyboardInterrupt:

@@ -42,7 +42,6 @@ def _check(fields: dict[str, Any]) -> None:
 
 
 def _validate(deal: Deal) -> None:
-    full_clean(deal)
     if deal.stage == DealStage.LOST and not deal.loss_reason:
         raise InvalidInput("a lost deal needs a loss reason", field="loss_reason")
     if deal.stage != DealStage.LOST and deal.loss_reason:
@@ -50,6 +49,7 @@ def _validate(deal: Deal) -> None:
     contact = deal.primary_contact
     if contact is not None and contact.account_id != deal.account_id:
         raise InvalidInput("the primary contact works at another account", field="primary_contact")
+    full_clean(deal)
 
 
 def _after_stage_change(deal: Deal, *, previous: str | None, by_user: Any) -> None:
