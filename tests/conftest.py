@@ -10,6 +10,12 @@ from tests.factories import TeamFactory, UserFactory
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # The cast's passwords are hashed anew in every test; PBKDF2's cost makes that ~1 s a test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def marketing_team(db):
     return TeamFactory(name="Marketing", kind=TeamKind.MARKETING, timezone="Europe/Berlin")

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Lets /api/docs serve Swagger UI from Ninja's bundled static files instead of a CDN.
+    "ninja",
     "huey.contrib.djhuey",
     "smarketing.org",
     "smarketing.people",
@@ -89,6 +91,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is missing
 # Serve app static files straight from the package: no collectstatic step for the embedded default.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -41,7 +41,7 @@ def test_anonymous_and_inactive_users_may_do_nothing(rep):
 
 
 def test_require_names_the_role_and_action(rep):
-    with pytest.raises(PermissionDenied, match="a sales user may not campaign change"):
+    with pytest.raises(PermissionDenied, match="a sales user may not create or change campaigns"):
         permissions.require(rep, "campaign.change")
 
 

@@ -22,11 +22,19 @@ def _check(fields: dict[str, Any]) -> None:
         fields["utm_campaign"] = slugify(fields["utm_campaign"])
 
 
+def _clean(campaign: Campaign) -> None:
+    # Before full_clean, whose check of the same constraint names no field.
+    start, end = campaign.start_date, campaign.end_date
+    if start and end and end < start:
+        raise InvalidInput("the campaign ends before it starts", field="end_date")
+    full_clean(campaign)
+
+
 def campaign_create(**fields: Any) -> Campaign:
     _check(fields)
     fields.setdefault("utm_campaign", slugify(fields.get("name", "")) or None)
     campaign = Campaign(**fields)
-    full_clean(campaign)
+    _clean(campaign)
     campaign.save()
     return campaign
 
@@ -35,6 +43,6 @@ def campaign_update(*, campaign: Campaign, **fields: Any) -> Campaign:
     _check(fields)
     for name, value in fields.items():
         setattr(campaign, name, value)
-    full_clean(campaign)
+    _clean(campaign)
     campaign.save()
     return campaign

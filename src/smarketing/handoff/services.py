@@ -37,3 +37,19 @@ def activity_create(**fields: Any) -> Activity:
     full_clean(activity)
     activity.save()
     return activity
+
+
+def activity_update(*, activity: Activity, **fields: Any) -> Activity:
+    """Change fields of a logged activity; its account follows its contact."""
+    unknown = sorted(set(fields) - ACTIVITY_FIELDS)
+    if unknown:
+        raise InvalidInput({f: ["is not a field that can be set here"] for f in unknown})
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    if {"contact", "contact_id"} & set(fields) and activity.contact_id is not None:
+        activity.account_id = activity.contact.account_id
+    if activity.outcome and activity.kind != ActivityKind.CALL:
+        raise InvalidInput("only a call has an outcome", field="outcome")
+    full_clean(activity)
+    activity.save()
+    return activity

@@ -80,10 +80,26 @@ def can(user: Any, action: str, obj: object | None = None) -> bool:
     return True
 
 
+VERBS = {
+    "view": "view {}s",
+    "change": "create or change {}s",
+    "transition": "move {}s between lifecycle stages",
+    "run": "run {}s",
+    "manage": "manage {}s",
+}
+
+
+def describe(action: str) -> str:
+    """'campaign.change' → 'create or change campaigns'."""
+    kind, _, verb = action.partition(".")
+    kind = {"activity": "activitie"}.get(kind, kind)  # pluralised by the template's 's'
+    return VERBS.get(verb, verb + " {}s").format(kind)
+
+
 def require(user: Any, action: str, obj: object | None = None) -> None:
     if not can(user, action, obj):
         role = getattr(user, "role", "anonymous")
-        raise PermissionDenied(f"a {role} user may not {action.replace('.', ' ')}")
+        raise PermissionDenied(f"a {role} user may not {describe(action)}")
 
 
 NAVIGATION: list[tuple[str, str, str]] = [

@@ -39,6 +39,18 @@ def user_create(
     return user
 
 
+def team_create(*, name: str, kind: str, **fields: Any) -> Team:
+    """A new team; `fields` are the business-hours settings team_update accepts."""
+    allowed = {"timezone", "workdays", "day_start", "day_end"}
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise InvalidInput({f: ["is not a team setting"] for f in unknown})
+    team = Team(name=name, kind=kind, **fields)
+    full_clean(team)
+    team.save()
+    return team
+
+
 def team_update(*, team: Team, **fields: Any) -> Team:
     allowed = {"name", "timezone", "workdays", "day_start", "day_end"}
     unknown = sorted(set(fields) - allowed)

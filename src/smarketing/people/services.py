@@ -90,10 +90,11 @@ def _contact_normalize(fields: dict[str, Any]) -> None:
 
 
 def _contact_clean(contact: Contact) -> None:
-    full_clean(contact, exclude=["lifecycle_stage"])
+    # Before full_clean: its check of the case-insensitive constraint names no field.
     clash = Contact.objects.filter(email__iexact=contact.email).exclude(pk=contact.pk)
     if clash.exists():
         raise InvalidInput(f"a contact with email {contact.email} already exists", field="email")
+    full_clean(contact, exclude=["lifecycle_stage"])
 
 
 @transaction.atomic
