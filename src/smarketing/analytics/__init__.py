@@ -1,0 +1,1 @@
+"""Reports computed from history: the shared dashboard first, funnel and attribution later."""
