@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("import/", include("smarketing.imports.urls")),
+    path("", include("smarketing.events.urls")),
     path("", include("smarketing.web.urls")),
 ]

@@ -32,6 +32,7 @@ MATRIX: dict[str, frozenset[str]] = {
         "content.change",
         "activity.change",
         "import.run",
+        "events.view",
     },
     Role.SALES: VIEW_ALL
     | {"contact.change", "contact.transition", "account.change", "deal.change", "activity.change"},
@@ -47,6 +48,7 @@ MATRIX: dict[str, frozenset[str]] = {
         "import.run",
         "team.change",
         "reason.change",
+        "events.view",
     },
     Role.ADMIN: VIEW_ALL
     | {
@@ -61,6 +63,8 @@ MATRIX: dict[str, frozenset[str]] = {
         "team.change",
         "reason.change",
         "user.manage",
+        "events.view",
+        "source.manage",
     },
 }
 
