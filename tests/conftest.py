@@ -7,6 +7,9 @@ import pytest
 from smarketing.org.models import Role, TeamKind
 from tests.factories import TeamFactory, UserFactory
 
+# One Playwright and one Chromium for the whole run, whichever folder a browser test is in.
+pytest_plugins = ["tests.browser.chromium"]
+
 PASSWORD = "correct horse battery staple"
 
 

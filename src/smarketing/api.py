@@ -80,6 +80,7 @@ def _register_routers() -> None:
     from smarketing.campaigns.api import router as campaigns
     from smarketing.content.api import router as content
     from smarketing.deals.api import router as deals
+    from smarketing.events.api import router as events
     from smarketing.handoff.api import router as activities
     from smarketing.lifecycle.api import router as lifecycle
     from smarketing.org.api import router as me
@@ -93,6 +94,7 @@ def _register_routers() -> None:
     api.add_router("/deals", deals)
     api.add_router("/activities", activities)
     api.add_router("/", lifecycle)
+    api.add_router("/", events)
 
 
 _register_routers()

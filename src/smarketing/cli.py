@@ -174,10 +174,12 @@ def register_plugins_once() -> None:
         return
     _registered = True
     from smarketing.demo.cli import register as register_demo
+    from smarketing.events.cli import register as register_events
     from smarketing.imports.cli import register as register_imports
 
     register_demo(app, setup_django=setup_django, serve_forever=serve_forever)
     register_imports(app, setup_django=setup_django)
+    register_events(app, setup_django=setup_django)
 
 
 def main() -> None:

@@ -100,6 +100,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Redis, when set, also holds the tracking API's per-key rate-limit buckets (events/ratelimit.py).
+REDIS_URL = env.env_str("REDIS_URL")
+
 HUEY = env.huey_config(
     env.env_str("REDIS_URL"),
     var=VAR_DIR,

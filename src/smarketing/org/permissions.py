@@ -96,7 +96,7 @@ VERBS = {
 def describe(action: str) -> str:
     """'campaign.change' → 'create or change campaigns'."""
     kind, _, verb = action.partition(".")
-    kind = {"activity": "activitie"}.get(kind, kind)  # pluralised by the template's 's'
+    kind = {"activity": "activitie", "events": "event"}.get(kind, kind)  # pluralised by the 's'
     return VERBS.get(verb, verb + " {}s").format(kind)
 
 
@@ -114,7 +114,9 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("Deals", "web:deals", "deal.view"),
     ("Campaigns", "web:campaigns", "campaign.view"),
     ("Import", "imports:upload", "import.run"),
+    ("Events", "events:stream", "events.view"),
     ("Teams", "web:teams", "contact.view"),
+    ("Sources", "events:sources", "source.manage"),
 ]
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from smarketing.errors import InvalidInput, full_clean
 from smarketing.lifecycle import services as lifecycle
@@ -91,7 +92,12 @@ def _contact_normalize(fields: dict[str, Any]) -> None:
 
 def _contact_clean(contact: Contact) -> None:
     # Before full_clean: its check of the case-insensitive constraint names no field.
-    clash = Contact.objects.filter(email__iexact=contact.email).exclude(pk=contact.pk)
+    # Compared as LOWER(email), the expression the unique index is on: iexact (UPPER on
+    # PostgreSQL, LIKE on SQLite) scans the whole table for every new contact.
+    same_email = Contact.objects.alias(email_ci=Lower("email")).filter(
+        email_ci=contact.email.lower()
+    )
+    clash = same_email.exclude(pk=contact.pk)
     if clash.exists():
         raise InvalidInput(f"a contact with email {contact.email} already exists", field="email")
     full_clean(contact, exclude=["lifecycle_stage"])

@@ -1,4 +1,5 @@
-"""One contact's history, merged newest first: stage moves, activities, its account's deals.
+"""One contact's history, merged newest first: stage moves, activities, its account's deals,
+its touchpoints (visits, forms, email clicks, ...).
 
 Each source is a small function returning TimelineItems, so later sources (touchpoints,
 score changes, SLA events) plug in by adding one more function to SOURCES.
@@ -10,7 +11,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from smarketing.campaigns.models import Channel
 from smarketing.deals.models import Deal, DealStage
+from smarketing.events.models import Touchpoint
 from smarketing.handoff.models import Activity
 from smarketing.lifecycle.models import StageTransition
 from smarketing.lifecycle.stages import LABELS, Stage
@@ -18,12 +21,28 @@ from smarketing.people.models import Contact
 
 
 @dataclass(frozen=True)
+class TouchpointFacts:
+    """What a touchpoint item carries beyond its title, for the API."""
+
+    kind: str
+    channel: str
+    campaign_id: int | None
+    campaign: str
+    path: str
+    url: str
+    form: str
+    event: str
+    high_intent: bool
+
+
+@dataclass(frozen=True)
 class TimelineItem:
     at: dt.datetime
-    kind: str  # stage | call | email | meeting | note | deal
+    kind: str  # stage | call | email | meeting | note | deal | touchpoint
     title: str
     detail: str = ""
     actor: str = ""  # the person or rule behind it; "" when unknown
+    touchpoint: TouchpointFacts | None = None
 
 
 def _stage_label(value: str) -> str:
@@ -122,10 +141,64 @@ def deal_items(contact: Contact, limit: int) -> list[TimelineItem]:
     return items
 
 
+CHANNEL_LABELS = dict(Channel.choices)
+
+
+def _touchpoint_title(row: Touchpoint) -> str:
+    """'Page view: /pricing', 'Form submitted: demo-request', 'Content downloaded: <asset>'."""
+    place = row.path or row.url
+    if row.kind == "page_view":
+        what = place
+    elif row.kind == "form":
+        what = row.form or place
+    else:
+        what = (row.content.title if row.content else "") or row.event or place
+    label = row.get_kind_display()
+    return f"{label}: {what}" if what else label
+
+
+def touchpoint_items(contact: Contact, limit: int) -> list[TimelineItem]:
+    rows = (
+        Touchpoint.objects.filter(contact=contact)
+        .select_related("campaign", "content")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+    items = []
+    for row in rows:
+        campaign = row.campaign.name if row.campaign else ""
+        detail = [CHANNEL_LABELS.get(row.channel, row.channel)]
+        if campaign:
+            detail.append(f"campaign {campaign}")
+        if row.high_intent:
+            detail.append("high-intent page")
+        facts = TouchpointFacts(
+            kind=row.kind,
+            channel=row.channel,
+            campaign_id=row.campaign_id,
+            campaign=campaign,
+            path=row.path,
+            url=row.url,
+            form=row.form,
+            event=row.event,
+            high_intent=row.high_intent,
+        )
+        items.append(
+            TimelineItem(
+                at=row.occurred_at,
+                kind="touchpoint",
+                title=_touchpoint_title(row),
+                detail=" · ".join(detail),
+                touchpoint=facts,
+            )
+        )
+    return items
+
+
 SOURCES: list[Callable[[Contact, int], list[TimelineItem]]] = [
     stage_items,
     activity_items,
     deal_items,
+    touchpoint_items,
 ]
 
 

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-# The API authenticates itself (token or session) and answers 401 as JSON.
-OPEN_PREFIXES = ("/login/", "/static/", "/api/", "/healthz")
+# The API authenticates itself (token or session) and answers 401 as JSON; the tracking API
+# (/v1/) by write key; the website snippet (/st.js) is public.
+OPEN_PREFIXES = ("/login/", "/static/", "/api/", "/healthz", "/v1/", "/st.js")
 
 
 class LoginRequiredMiddleware:
