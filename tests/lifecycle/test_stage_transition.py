@@ -109,5 +109,3 @@ def test_won_deal_makes_every_contact_of_the_account_a_customer(rep):
     assert stages[bystander.pk] == ""
     row = champion.transitions.first()
     assert (row.from_stage, row.by_rule) == ("opportunity", "deal won: Acme")
-
-

@@ -29,8 +29,8 @@ def test_user_create_checks_role_duplicate_and_password(marketer):
 
 def test_cli_user_create_prints_a_generated_password(runner, sales_team):
     result = runner.invoke(
-        cli.app, ["user", "create", "--email", "Rita@Example.com", "--role", "sales",
-                  "--team", "sales"]
+        cli.app,
+        ["user", "create", "--email", "Rita@Example.com", "--role", "sales", "--team", "sales"],
     )
     assert result.exit_code == 0, result.output
     password = result.output.split("password: ")[1].strip()

@@ -7,155 +7,384 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0001_initial'),
-        ('content', '0001_initial'),
-        ('people', '0001_initial'),
+        ("campaigns", "0001_initial"),
+        ("content", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChannelRule',
+            name="ChannelRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=100)),
-                ('channel', models.CharField(choices=[('organic_search', 'Organic search'), ('paid_search', 'Paid search'), ('email', 'Email'), ('social', 'Organic social'), ('paid_social', 'Paid social'), ('referral', 'Referral'), ('display', 'Display'), ('direct', 'Direct'), ('events', 'Events & webinars'), ('partner', 'Partner'), ('sales', 'Sales prospecting'), ('other', 'Other')], max_length=30)),
-                ('source_pattern', models.CharField(blank=True, help_text='utm_source', max_length=200)),
-                ('medium_pattern', models.CharField(blank=True, help_text='utm_medium', max_length=200)),
-                ('campaign_pattern', models.CharField(blank=True, help_text='utm_campaign', max_length=200)),
-                ('referrer_pattern', models.CharField(blank=True, help_text='referrer host', max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=100)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("organic_search", "Organic search"),
+                            ("paid_search", "Paid search"),
+                            ("email", "Email"),
+                            ("social", "Organic social"),
+                            ("paid_social", "Paid social"),
+                            ("referral", "Referral"),
+                            ("display", "Display"),
+                            ("direct", "Direct"),
+                            ("events", "Events & webinars"),
+                            ("partner", "Partner"),
+                            ("sales", "Sales prospecting"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "source_pattern",
+                    models.CharField(blank=True, help_text="utm_source", max_length=200),
+                ),
+                (
+                    "medium_pattern",
+                    models.CharField(blank=True, help_text="utm_medium", max_length=200),
+                ),
+                (
+                    "campaign_pattern",
+                    models.CharField(blank=True, help_text="utm_campaign", max_length=200),
+                ),
+                (
+                    "referrer_pattern",
+                    models.CharField(blank=True, help_text="referrer host", max_length=200),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PagePattern',
+            name="PagePattern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pattern', models.CharField(help_text='Path glob, e.g. /pricing* or */demo-request*', max_length=200, unique=True)),
-                ('label', models.CharField(max_length=100)),
-                ('high_intent', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "pattern",
+                    models.CharField(
+                        help_text="Path glob, e.g. /pricing* or */demo-request*",
+                        max_length=200,
+                        unique=True,
+                    ),
+                ),
+                ("label", models.CharField(max_length=100)),
+                ("high_intent", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['pattern'],
+                "ordering": ["pattern"],
             },
         ),
         migrations.CreateModel(
-            name='WriteKey',
+            name="WriteKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('key_hint', models.CharField(max_length=12)),
-                ('rate_limit', models.PositiveIntegerField(default=2000, help_text='Events per second this source may send before it gets 429.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('rotated_at', models.DateTimeField(blank=True, null=True)),
-                ('disabled_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("key_hint", models.CharField(max_length=12)),
+                (
+                    "rate_limit",
+                    models.PositiveIntegerField(
+                        default=2000,
+                        help_text="Events per second this source may send before it gets 429.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("rotated_at", models.DateTimeField(blank=True, null=True)),
+                ("disabled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='RawEvent',
+            name="RawEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_id', models.CharField(max_length=200)),
-                ('type', models.CharField(choices=[('identify', 'Identify'), ('track', 'Track'), ('page', 'Page'), ('screen', 'Screen'), ('group', 'Group'), ('alias', 'Alias')], max_length=10)),
-                ('event', models.CharField(blank=True, help_text='Track event name.', max_length=200)),
-                ('anonymous_id', models.CharField(blank=True, max_length=200)),
-                ('user_id', models.CharField(blank=True, max_length=200)),
-                ('timestamp', models.DateTimeField(help_text='When it happened, corrected for client clock skew.')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('payload', models.JSONField()),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='events.writekey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message_id", models.CharField(max_length=200)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("identify", "Identify"),
+                            ("track", "Track"),
+                            ("page", "Page"),
+                            ("screen", "Screen"),
+                            ("group", "Group"),
+                            ("alias", "Alias"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "event",
+                    models.CharField(blank=True, help_text="Track event name.", max_length=200),
+                ),
+                ("anonymous_id", models.CharField(blank=True, max_length=200)),
+                ("user_id", models.CharField(blank=True, max_length=200)),
+                (
+                    "timestamp",
+                    models.DateTimeField(
+                        help_text="When it happened, corrected for client clock skew."
+                    ),
+                ),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("payload", models.JSONField()),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="events.writekey",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Identity',
+            name="Identity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('anonymous', 'Anonymous id'), ('user', 'User id')], max_length=10)),
-                ('value', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identities', to='people.contact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("anonymous", "Anonymous id"), ("user", "User id")], max_length=10
+                    ),
+                ),
+                ("value", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identities",
+                        to="people.contact",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'value'), name='identity_kind_value_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "value"), name="identity_kind_value_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Touchpoint',
+            name="Touchpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('anonymous_id', models.CharField(blank=True, max_length=200)),
-                ('occurred_at', models.DateTimeField()),
-                ('kind', models.CharField(choices=[('page_view', 'Page view'), ('form', 'Form submitted'), ('email_open', 'Email opened'), ('email_click', 'Email link clicked'), ('download', 'Content downloaded'), ('webinar_registered', 'Webinar registration'), ('webinar_attended', 'Webinar attended'), ('unsubscribe', 'Unsubscribed'), ('other', 'Other event')], max_length=20)),
-                ('event', models.CharField(blank=True, max_length=200)),
-                ('channel', models.CharField(choices=[('organic_search', 'Organic search'), ('paid_search', 'Paid search'), ('email', 'Email'), ('social', 'Organic social'), ('paid_social', 'Paid social'), ('referral', 'Referral'), ('display', 'Display'), ('direct', 'Direct'), ('events', 'Events & webinars'), ('partner', 'Partner'), ('sales', 'Sales prospecting'), ('other', 'Other')], max_length=30)),
-                ('url', models.CharField(blank=True, max_length=2000)),
-                ('path', models.CharField(blank=True, max_length=1000)),
-                ('referrer', models.CharField(blank=True, max_length=2000)),
-                ('utm_source', models.CharField(blank=True, max_length=200)),
-                ('utm_medium', models.CharField(blank=True, max_length=200)),
-                ('utm_campaign', models.CharField(blank=True, max_length=200)),
-                ('utm_term', models.CharField(blank=True, max_length=200)),
-                ('utm_content', models.CharField(blank=True, max_length=200)),
-                ('high_intent', models.BooleanField(default=False)),
-                ('form', models.CharField(blank=True, max_length=200)),
-                ('properties', models.JSONField(blank=True, default=dict)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.account')),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='touchpoints', to='campaigns.campaign')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='touchpoints', to='people.contact')),
-                ('content', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='touchpoints', to='content.contentasset')),
-                ('raw_event', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='touchpoint', to='events.rawevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("anonymous_id", models.CharField(blank=True, max_length=200)),
+                ("occurred_at", models.DateTimeField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("page_view", "Page view"),
+                            ("form", "Form submitted"),
+                            ("email_open", "Email opened"),
+                            ("email_click", "Email link clicked"),
+                            ("download", "Content downloaded"),
+                            ("webinar_registered", "Webinar registration"),
+                            ("webinar_attended", "Webinar attended"),
+                            ("unsubscribe", "Unsubscribed"),
+                            ("other", "Other event"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("event", models.CharField(blank=True, max_length=200)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("organic_search", "Organic search"),
+                            ("paid_search", "Paid search"),
+                            ("email", "Email"),
+                            ("social", "Organic social"),
+                            ("paid_social", "Paid social"),
+                            ("referral", "Referral"),
+                            ("display", "Display"),
+                            ("direct", "Direct"),
+                            ("events", "Events & webinars"),
+                            ("partner", "Partner"),
+                            ("sales", "Sales prospecting"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("url", models.CharField(blank=True, max_length=2000)),
+                ("path", models.CharField(blank=True, max_length=1000)),
+                ("referrer", models.CharField(blank=True, max_length=2000)),
+                ("utm_source", models.CharField(blank=True, max_length=200)),
+                ("utm_medium", models.CharField(blank=True, max_length=200)),
+                ("utm_campaign", models.CharField(blank=True, max_length=200)),
+                ("utm_term", models.CharField(blank=True, max_length=200)),
+                ("utm_content", models.CharField(blank=True, max_length=200)),
+                ("high_intent", models.BooleanField(default=False)),
+                ("form", models.CharField(blank=True, max_length=200)),
+                ("properties", models.JSONField(blank=True, default=dict)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.account",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="touchpoints",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="touchpoints",
+                        to="people.contact",
+                    ),
+                ),
+                (
+                    "content",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="touchpoints",
+                        to="content.contentasset",
+                    ),
+                ),
+                (
+                    "raw_event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="touchpoint",
+                        to="events.rawevent",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['contact', 'occurred_at'], name='touchpoint_contact_at'), models.Index(fields=['anonymous_id'], name='touchpoint_anonymous_id'), models.Index(fields=['account', 'occurred_at'], name='touchpoint_account_at'), models.Index(fields=['campaign', 'occurred_at'], name='touchpoint_campaign_at')],
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["contact", "occurred_at"], name="touchpoint_contact_at"),
+                    models.Index(fields=["anonymous_id"], name="touchpoint_anonymous_id"),
+                    models.Index(fields=["account", "occurred_at"], name="touchpoint_account_at"),
+                    models.Index(fields=["campaign", "occurred_at"], name="touchpoint_campaign_at"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RejectedEvent',
+            name="RejectedEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('message_id', models.CharField(blank=True, max_length=200)),
-                ('field', models.CharField(blank=True, max_length=100)),
-                ('reason', models.CharField(max_length=500)),
-                ('payload', models.TextField(help_text='The event as received (cut to 32 KB).')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rejected', to='events.writekey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("message_id", models.CharField(blank=True, max_length=200)),
+                ("field", models.CharField(blank=True, max_length=100)),
+                ("reason", models.CharField(max_length=500)),
+                ("payload", models.TextField(help_text="The event as received (cut to 32 KB).")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rejected",
+                        to="events.writekey",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
-                'indexes': [models.Index(fields=['source', 'received_at'], name='rejected_source_at')],
+                "ordering": ["-received_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["source", "received_at"], name="rejected_source_at")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='rawevent',
-            index=models.Index(condition=models.Q(('processed_at__isnull', True)), fields=['id'], name='event_unprocessed'),
+            model_name="rawevent",
+            index=models.Index(
+                condition=models.Q(("processed_at__isnull", True)),
+                fields=["id"],
+                name="event_unprocessed",
+            ),
         ),
         migrations.AddIndex(
-            model_name='rawevent',
-            index=models.Index(fields=['anonymous_id'], name='event_anonymous_id'),
+            model_name="rawevent",
+            index=models.Index(fields=["anonymous_id"], name="event_anonymous_id"),
         ),
         migrations.AddIndex(
-            model_name='rawevent',
-            index=models.Index(fields=['user_id'], name='event_user_id'),
+            model_name="rawevent",
+            index=models.Index(fields=["user_id"], name="event_user_id"),
         ),
         migrations.AddIndex(
-            model_name='rawevent',
-            index=models.Index(fields=['received_at'], name='event_received_at'),
+            model_name="rawevent",
+            index=models.Index(fields=["received_at"], name="event_received_at"),
         ),
         migrations.AddConstraint(
-            model_name='rawevent',
-            constraint=models.UniqueConstraint(fields=('source', 'message_id'), name='event_source_message_unique'),
+            model_name="rawevent",
+            constraint=models.UniqueConstraint(
+                fields=("source", "message_id"), name="event_source_message_unique"
+            ),
         ),
     ]
