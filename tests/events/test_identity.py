@@ -3,6 +3,10 @@ activity, alias and user ids link, a second contact for one person merges."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from smarketing.events.models import Identity, Touchpoint
 from smarketing.events.processing.identity import stitch_recent
 from smarketing.lifecycle.models import StageTransition
@@ -121,6 +125,36 @@ def test_the_snippets_identify_with_a_form_fill_makes_a_lead_at_once(send, proce
     kim = Contact.objects.get()
     assert stage_moves(kim) == [("", "lead", "event: form")]
     assert Touchpoint.objects.get().contact == kim
+
+
+def test_a_newsletter_form_makes_a_subscriber_and_keeps_one(send, process):
+    send(
+        identify("anon-5", email="reader@hooli.com"),
+        track("Form Submitted", "anon-5", properties={"form_id": "newsletter-signup"}),
+    )
+    process()
+    send(track("Form Submitted", "anon-5", properties={"form_name": "Subscribe to the blog"}))
+    process()
+    reader = Contact.objects.get()
+    assert stage_moves(reader) == [("", "subscriber", "event: identify")]
+    assert Touchpoint.objects.filter(kind="form").count() == 2
+
+
+def test_a_later_lead_form_in_the_same_batch_does_not_make_the_signup_a_lead(send, process):
+    signed_up = timezone.now() - dt.timedelta(days=20)
+    downloaded = signed_up + dt.timedelta(days=10)
+    send(
+        identify("anon-6", email="later@hooli.com", at=signed_up),
+        track("Form Submitted", "anon-6", properties={"form_id": "newsletter"}, at=signed_up),
+        track("Form Submitted", "anon-6", properties={"form_id": "ebook"}, at=downloaded),
+    )
+    process()
+    later = Contact.objects.get()
+    assert stage_moves(later) == [
+        ("", "subscriber", "event: identify"),
+        ("subscriber", "lead", "event: form"),
+    ]
+    assert later.transitions.get(to_stage="lead").at == downloaded
 
 
 def test_a_subscriber_filling_a_form_becomes_a_lead(send, process):

@@ -68,3 +68,13 @@ def person_traits(raw: dict[str, Any]) -> dict[str, str]:
 def form_label(properties: dict[str, Any]) -> str:
     """How a submitted form names itself (its id, else its name)."""
     return first_text(properties, *FORM_NAME_FIELDS)
+
+
+# A newsletter or blog sign-up makes a subscriber; any other form shows buying interest.
+_SUBSCRIPTION_FORM = re.compile(r"newsletter|subscri|sign-?up-?for-?updates", re.IGNORECASE)
+
+
+def is_lead_form(properties: dict[str, Any]) -> bool:
+    """Whether filling this form makes the person a lead (not a subscription form)."""
+    named = " ".join(text(properties.get(f)) for f in (*FORM_NAME_FIELDS, "action"))
+    return not _SUBSCRIPTION_FORM.search(named)

@@ -9,6 +9,7 @@ identity changes converge, so an event processed twice creates nothing twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from smarketing.errors import InvalidInput
 from smarketing.events.models import EventType, RawEvent, RejectedEvent, Touchpoint
 from smarketing.events.processing import payload as p
 from smarketing.events.processing import people_sync
-from smarketing.events.processing.forms import person_traits
+from smarketing.events.processing.forms import is_lead_form, person_traits
 from smarketing.events.processing.identity import ANON, USER, Ids, Key, Resolver
 from smarketing.events.processing.touchpoints import Lookups, campaigns_link, touchpoint_build
 from smarketing.people.models import Contact
@@ -32,6 +33,8 @@ from smarketing.people.models import Contact
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# An identify this close to a lead-form fill of the same person belongs to that fill.
+FORM_IDENTIFY_GAP = dt.timedelta(minutes=5)
 # Errors that say the database is unreachable or busy, not that an event is bad.
 INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
 # How much of an event a dead-lettered rejection keeps (as ingestion keeps of rejected ones).
@@ -165,12 +168,15 @@ def _identities_apply(resolver: Resolver, events: list[RawEvent], ids_of: dict[i
     """identify, alias, group and form events, in order; each in a savepoint so one event's
     bad data (an email the contact model refuses) skips only that event."""
     # An identify sent along with a form fill (the website snippet sends both) is the form's.
-    form_keys = {
-        key
-        for raw in events
-        if p.is_form_submit(raw.type, raw.event)
-        for key in ids_of[raw.pk].as_keys()
-    }
+    # It is the form's when the same person submits a lead form at about the same time; a
+    # batch may hold the same person's later forms too, which must not count.
+    form_keys: dict[Key, list[dt.datetime]] = {}
+    for raw in events:
+        if p.is_form_submit(raw.type, raw.event) and is_lead_form(
+            p.obj(p.obj(raw.payload).get("properties"))
+        ):
+            for key in ids_of[raw.pk].as_keys():
+                form_keys.setdefault(key, []).append(raw.timestamp)
     for raw in events:
         if raw.type in (EventType.PAGE, EventType.SCREEN):
             continue
@@ -181,22 +187,28 @@ def _identities_apply(resolver: Resolver, events: list[RawEvent], ids_of: dict[i
 
 
 def _identity_action(
-    raw: RawEvent, *, ids: Ids, form_keys: set[Key], resolver: Resolver
+    raw: RawEvent, *, ids: Ids, form_keys: dict[Key, list[dt.datetime]], resolver: Resolver
 ) -> Callable[[], Any] | None:
     payload = p.obj(raw.payload)
     if raw.type == EventType.IDENTIFY:
         traits = person_traits(p.traits_of(payload))
-        form = any(k in form_keys for k in ids.as_keys())
+        form = any(
+            abs(at - raw.timestamp) <= FORM_IDENTIFY_GAP
+            for k in ids.as_keys()
+            for at in form_keys.get(k, ())
+        )
         return lambda: people_sync.identify_apply(
             resolver=resolver, ids=ids, traits=traits, at=raw.timestamp, form=form
         )
     if p.is_form_submit(raw.type, raw.event):
         # The form's fields are in its properties when they hold an email; otherwise the
         # properties describe the form (its name, action), not the person.
-        fields = person_traits(p.obj(payload.get("properties")))
+        properties = p.obj(payload.get("properties"))
+        fields = person_traits(properties)
         traits = {**person_traits(p.traits_of(payload)), **(fields if "email" in fields else {})}
+        lead_form = is_lead_form(properties)
         return lambda: people_sync.identify_apply(
-            resolver=resolver, ids=ids, traits=traits, at=raw.timestamp, form=True
+            resolver=resolver, ids=ids, traits=traits, at=raw.timestamp, form=lead_form
         )
     if raw.type == EventType.ALIAS:
         return lambda: people_sync.alias_apply(

@@ -1,0 +1,1 @@
+"""One module per persisted part of the demo company; each writes through the services."""

@@ -1,0 +1,67 @@
+"""Deals and sales activities through the deals and handoff services.
+
+Deals are opened, worked, then closed with deal_close: winning makes the account's contacts
+customers through the same rule a real installation uses, at the simulated close.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from smarketing.deals.services import deal_close, deal_create
+from smarketing.demo.context import Advance, Context, Part
+from smarketing.demo.timeline import Timeline
+from smarketing.handoff.services import activity_create
+
+CLOSED = frozenset({"won", "lost"})
+
+
+def run(ctx: Context, advance: Advance) -> None:
+    tl = ctx.timeline
+    for d in tl.deals:
+        ctx.deals.append(
+            deal_create(
+                name=d.name,
+                account=ctx.accounts[d.account],
+                primary_contact=ctx.contacts[d.primary_contact],
+                owner=ctx.users[d.owner],
+                amount=Decimal(d.amount),
+                # A closed deal is opened at its first stage and closed below.
+                stage="discovery" if d.stage in CLOSED else d.stage,
+                close_date=d.expected_close.date(),
+                created_at=d.created_at,
+            )
+        )
+        advance(1)
+    for a in tl.activities:
+        activity_create(
+            kind=a.kind,
+            contact=ctx.contacts[a.contact],
+            deal=ctx.deals[a.deal] if a.deal is not None else None,
+            user=ctx.users[a.user],
+            occurred_at=a.at,
+            subject=a.subject,
+            outcome=a.outcome,
+        )
+        advance(1)
+    closing = sorted(
+        (d.closed_at, k) for k, d in enumerate(tl.deals) if d.stage in CLOSED and d.closed_at
+    )
+    for closed_at, k in closing:
+        d = tl.deals[k]
+        deal_close(
+            deal=ctx.deals[k],
+            won=d.stage == "won",
+            at=closed_at,
+            loss_reason=d.loss_reason,
+            by_user=ctx.users[d.owner],
+        )
+        advance(1)
+
+
+def size(timeline: Timeline) -> int:
+    closed = sum(1 for d in timeline.deals if d.stage in CLOSED)
+    return len(timeline.deals) + len(timeline.activities) + closed
+
+
+PART = Part("sales", "Deals and sales activities", size, run)

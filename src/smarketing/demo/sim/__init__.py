@@ -1,0 +1,1 @@
+"""The pure-Python simulation behind the demo company (no Django imports)."""
