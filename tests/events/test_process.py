@@ -302,4 +302,3 @@ def test_an_event_that_cannot_be_processed_is_set_aside_without_blocking_the_res
     assert "ValueError: boom" in rejected.reason
     assert '"poison"' in rejected.payload
     assert not RawEvent.objects.filter(processed_at__isnull=True).exists()
-
