@@ -176,10 +176,12 @@ def register_plugins_once() -> None:
     from smarketing.demo.cli import register as register_demo
     from smarketing.events.cli import register as register_events
     from smarketing.imports.cli import register as register_imports
+    from smarketing.scoring.cli import register as register_scoring
 
     register_demo(app, setup_django=setup_django, serve_forever=serve_forever)
     register_imports(app, setup_django=setup_django)
     register_events(app, setup_django=setup_django)
+    register_scoring(app, setup_django=setup_django)
 
 
 def main() -> None:

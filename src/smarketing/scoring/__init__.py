@@ -1,0 +1,1 @@
+"""Qualification: the agreed definition, rule scores and the predictive model."""
