@@ -33,6 +33,15 @@ class InvalidInput(Exception):
         return cls({"__all__": [str(m) for m in exc.messages]})
 
 
+def fields_check(
+    fields: dict[str, object], allowed: frozenset[str] | set[str], *, what: str = "a field"
+) -> None:
+    """Refuse keyword fields a service does not accept, naming each one."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise InvalidInput({f: [f"is not {what} that can be set here"] for f in unknown})
+
+
 def full_clean(instance: object, *, exclude: list[str] | None = None) -> None:
     """Model.full_clean that raises InvalidInput, so callers handle one error type."""
     try:

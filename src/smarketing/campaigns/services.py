@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from smarketing.campaigns.models import Campaign
-from smarketing.errors import InvalidInput, full_clean
+from smarketing.errors import InvalidInput, fields_check, full_clean
 
 CAMPAIGN_FIELDS = frozenset(
     {"name", "channel", "utm_campaign", "start_date", "end_date", "cost", "currency", "created_at"}
@@ -15,9 +15,7 @@ CAMPAIGN_FIELDS = frozenset(
 
 
 def _check(fields: dict[str, Any]) -> None:
-    unknown = sorted(set(fields) - CAMPAIGN_FIELDS)
-    if unknown:
-        raise InvalidInput({f: ["is not a field that can be set here"] for f in unknown})
+    fields_check(fields, CAMPAIGN_FIELDS)
     if fields.get("utm_campaign"):
         fields["utm_campaign"] = slugify(fields["utm_campaign"])
 

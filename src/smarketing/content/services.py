@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from smarketing.content.models import ContentAsset
-from smarketing.errors import InvalidInput, full_clean
+from smarketing.errors import fields_check, full_clean
 
 ASSET_FIELDS = frozenset({"title", "asset_type", "funnel_stage", "url", "created_at"})
 
 
 def _check(fields: dict[str, Any]) -> None:
-    unknown = sorted(set(fields) - ASSET_FIELDS)
-    if unknown:
-        raise InvalidInput({f: ["is not a field that can be set here"] for f in unknown})
+    fields_check(fields, ASSET_FIELDS)
     if "url" in fields:
         fields["url"] = fields["url"] or None
 

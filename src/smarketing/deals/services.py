@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from smarketing.deals.models import CLOSED_STAGES, Deal, DealStage
-from smarketing.errors import InvalidInput, full_clean
+from smarketing.errors import InvalidInput, fields_check, full_clean
 from smarketing.lifecycle import services as lifecycle
 
 DEAL_FIELDS = frozenset(
@@ -34,9 +34,7 @@ DEAL_FIELDS = frozenset(
 
 
 def _check(fields: dict[str, Any]) -> None:
-    unknown = sorted(set(fields) - DEAL_FIELDS)
-    if unknown:
-        raise InvalidInput({f: ["is not a field that can be set here"] for f in unknown})
+    fields_check(fields, DEAL_FIELDS)
     if fields.get("currency"):
         fields["currency"] = fields["currency"].strip().upper()
 

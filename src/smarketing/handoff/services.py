@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from smarketing.errors import InvalidInput, full_clean
+from smarketing.errors import InvalidInput, fields_check, full_clean
 from smarketing.handoff.models import Activity, ActivityKind
 
 ACTIVITY_FIELDS = frozenset(
@@ -26,9 +26,7 @@ ACTIVITY_FIELDS = frozenset(
 
 
 def activity_create(**fields: Any) -> Activity:
-    unknown = sorted(set(fields) - ACTIVITY_FIELDS)
-    if unknown:
-        raise InvalidInput({f: ["is not a field that can be set here"] for f in unknown})
+    fields_check(fields, ACTIVITY_FIELDS)
     activity = Activity(**fields)
     if activity.contact_id is not None:
         activity.account_id = activity.contact.account_id
@@ -41,9 +39,7 @@ def activity_create(**fields: Any) -> Activity:
 
 def activity_update(*, activity: Activity, **fields: Any) -> Activity:
     """Change fields of a logged activity; its account follows its contact."""
-    unknown = sorted(set(fields) - ACTIVITY_FIELDS)
-    if unknown:
-        raise InvalidInput({f: ["is not a field that can be set here"] for f in unknown})
+    fields_check(fields, ACTIVITY_FIELDS)
     for name, value in fields.items():
         setattr(activity, name, value)
     if {"contact", "contact_id"} & set(fields) and activity.contact_id is not None:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from smarketing.errors import InvalidInput, full_clean
+from smarketing.errors import InvalidInput, fields_check, full_clean
 from smarketing.org.models import ApiToken, Role, Team, User
 
 
@@ -42,9 +42,7 @@ def user_create(
 def team_create(*, name: str, kind: str, **fields: Any) -> Team:
     """A new team; `fields` are the business-hours settings team_update accepts."""
     allowed = {"timezone", "workdays", "day_start", "day_end"}
-    unknown = sorted(set(fields) - allowed)
-    if unknown:
-        raise InvalidInput({f: ["is not a team setting"] for f in unknown})
+    fields_check(fields, allowed, what="a team setting")
     team = Team(name=name, kind=kind, **fields)
     full_clean(team)
     team.save()
@@ -53,9 +51,7 @@ def team_create(*, name: str, kind: str, **fields: Any) -> Team:
 
 def team_update(*, team: Team, **fields: Any) -> Team:
     allowed = {"name", "timezone", "workdays", "day_start", "day_end"}
-    unknown = sorted(set(fields) - allowed)
-    if unknown:
-        raise InvalidInput({f: ["is not a team setting"] for f in unknown})
+    fields_check(fields, allowed, what="a team setting")
     for name, value in fields.items():
         setattr(team, name, value)
     full_clean(team)

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from smarketing.errors import InvalidInput, full_clean
+from smarketing.errors import InvalidInput, fields_check, full_clean
 from smarketing.lifecycle import services as lifecycle
 from smarketing.lifecycle.stages import Stage
 from smarketing.people.models import Account, Contact
@@ -48,12 +48,6 @@ CONTACT_FIELDS = frozenset(
 )
 
 
-def _check_fields(fields: dict[str, Any], allowed: frozenset[str]) -> None:
-    unknown = sorted(set(fields) - allowed)
-    if unknown:
-        raise InvalidInput({f: ["is not a field that can be set here"] for f in unknown})
-
-
 def _account_normalize(fields: dict[str, Any]) -> None:
     if "domain" in fields:
         domain = domain_normalize(fields["domain"] or "")
@@ -65,7 +59,7 @@ def _account_normalize(fields: dict[str, Any]) -> None:
 
 
 def account_create(**fields: Any) -> Account:
-    _check_fields(fields, ACCOUNT_FIELDS)
+    fields_check(fields, ACCOUNT_FIELDS)
     _account_normalize(fields)
     account = Account(**fields)
     full_clean(account)
@@ -74,7 +68,7 @@ def account_create(**fields: Any) -> Account:
 
 
 def account_update(*, account: Account, **fields: Any) -> Account:
-    _check_fields(fields, ACCOUNT_FIELDS)
+    fields_check(fields, ACCOUNT_FIELDS)
     _account_normalize(fields)
     for name, value in fields.items():
         setattr(account, name, value)
@@ -113,7 +107,7 @@ def contact_create(
     **fields: Any,
 ) -> Contact:
     """Create a contact; with `stage`, its first lifecycle move is recorded as well."""
-    _check_fields(fields, CONTACT_FIELDS)
+    fields_check(fields, CONTACT_FIELDS)
     _contact_normalize(fields)
     contact = Contact(**fields)
     _contact_clean(contact)
@@ -131,7 +125,7 @@ def contact_create(
 
 def contact_update(*, contact: Contact, **fields: Any) -> Contact:
     """Update fields; the stage changes only through lifecycle.stage_transition."""
-    _check_fields(fields, CONTACT_FIELDS)
+    fields_check(fields, CONTACT_FIELDS)
     _contact_normalize(fields)
     for name, value in fields.items():
         setattr(contact, name, value)
