@@ -85,6 +85,7 @@ def _register_routers() -> None:
     from smarketing.lifecycle.api import router as lifecycle
     from smarketing.org.api import router as me
     from smarketing.people.api import accounts_router, contacts_router
+    from smarketing.scoring.api import router as definitions
 
     api.add_router("/me", me)
     api.add_router("/accounts", accounts_router)
@@ -93,6 +94,7 @@ def _register_routers() -> None:
     api.add_router("/content", content)
     api.add_router("/deals", deals)
     api.add_router("/activities", activities)
+    api.add_router("/definitions", definitions)
     api.add_router("/", lifecycle)
     api.add_router("/", events)
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "smarketing.handoff",
     "smarketing.events",
     "smarketing.imports",
+    "smarketing.scoring",
     "smarketing.web",
     "smarketing.demo",
 ]

@@ -12,7 +12,9 @@ from smarketing.campaigns.models import Campaign
 from smarketing.handoff.services import activity_create
 from smarketing.org.permissions import MATRIX, describe
 from smarketing.people import services as people
+from smarketing.scoring import services as definition_services
 from tests.factories import AccountFactory, CampaignFactory, ContentAssetFactory, DealFactory
+from tests.scoring.definition_support import stricter_yaml
 
 ROLES = ["marketing", "sales", "marketing_leader", "sales_leader", "admin"]
 
@@ -26,8 +28,15 @@ class Write:
 
 
 @pytest.fixture
-def writes(marketer) -> dict[str, Write]:
+def writes(marketer, marketing_leader) -> dict[str, Write]:
     """One valid request per write endpoint, so success and refusal differ only by role."""
+    draft, proposed = (
+        definition_services.definition_draft_create(
+            by_user=marketing_leader, text=stricter_yaml(points)
+        )
+        for points in (-40, -50)
+    )
+    definition_services.definition_propose(version=proposed, by_user=marketing_leader)
     account = AccountFactory()
     contact = people.contact_create(
         email="lead@acme.example", account=account, stage="lead", by_user=marketer
@@ -74,6 +83,13 @@ def writes(marketer) -> dict[str, Write]:
         "activity update": Write(
             "patch", f"/api/activities/{activity.pk}", {"subject": "Hi"}, "activity.change"
         ),
+        "definition create": Write("post", "/api/definitions", {}, "definition.propose"),
+        "definition propose": Write(
+            "post", f"/api/definitions/{draft.number}/propose", {}, "definition.propose"
+        ),
+        "definition approve": Write(
+            "post", f"/api/definitions/{proposed.number}/approve", {}, "definition.approve"
+        ),
     }
 
 
@@ -91,6 +107,9 @@ WRITE_NAMES = [
     "deal update",
     "activity create",
     "activity update",
+    "definition create",
+    "definition propose",
+    "definition approve",
 ]
 
 

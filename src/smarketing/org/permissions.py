@@ -19,6 +19,7 @@ VIEW_ALL = frozenset(
         "deal.view",
         "activity.view",
         "export.run",
+        "definition.view",
     }
 )
 
@@ -49,6 +50,9 @@ MATRIX: dict[str, frozenset[str]] = {
         "team.change",
         "reason.change",
         "events.view",
+        "definition.propose",
+        # Counts for the leader's team kind; both kinds must approve a draft.
+        "definition.approve",
     },
     Role.ADMIN: VIEW_ALL
     | {
@@ -65,6 +69,7 @@ MATRIX: dict[str, frozenset[str]] = {
         "user.manage",
         "events.view",
         "source.manage",
+        "definition.propose",
     },
 }
 
@@ -113,12 +118,20 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("Accounts", "web:accounts", "account.view"),
     ("Deals", "web:deals", "deal.view"),
     ("Campaigns", "web:campaigns", "campaign.view"),
+    ("Definition", "scoring:definition", "definition.view"),
     ("Import", "imports:upload", "import.run"),
     ("Events", "events:stream", "events.view"),
+]
+
+# Settings pages, linked beside the user's name rather than in the main navigation.
+SETTINGS_NAVIGATION: list[tuple[str, str, str]] = [
     ("Teams", "web:teams", "contact.view"),
     ("Sources", "events:sources", "source.manage"),
+    ("API tokens", "web:tokens", "contact.view"),
 ]
 
 
-def navigation_for(user: Any) -> list[tuple[str, str]]:
-    return [(label, name) for label, name, action in NAVIGATION if can(user, action)]
+def navigation_for(
+    user: Any, entries: list[tuple[str, str, str]] = NAVIGATION
+) -> list[tuple[str, str]]:
+    return [(label, name) for label, name, action in entries if can(user, action)]

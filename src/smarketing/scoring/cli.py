@@ -1,4 +1,5 @@
-"""`smarketing model evaluate`: the predictive modelling approach on any CSV table."""
+"""`smarketing model evaluate` (the predictive approach on any CSV table) and `smarketing
+definition export|import|show` (the qualification definition as a YAML file)."""
 
 from __future__ import annotations
 
@@ -94,9 +95,105 @@ def _text_report(data: Any, result: Any, *, source: str, factors: bool) -> list[
     return lines
 
 
+def _user_by_email(email: str) -> Any:
+    from smarketing.org.models import User
+
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise _fail(f"no active user with the email {email!r}")
+    return user
+
+
+def _version_line(version: Any) -> str:
+    from smarketing.scoring import queries
+
+    state = queries.sign_off(version)
+    approvals = ", ".join(f"{a.user.email} ({a.team_kind})" for a in state.approvals) or "none"
+    return (
+        f"v{version.number:<4} {version.status:<8} revision {version.revision:<3} "
+        f"{state.describe(version)}; approvals of this revision: {approvals}"
+    )
+
+
+def register_definition(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
+    """Add `smarketing definition export|import|show`: the definition as a YAML file."""
+    if any(group.name == "definition" for group in app.registered_groups):
+        return
+    definition_app = typer.Typer(
+        help="The qualification definition as a YAML file (keep it in version control).",
+        no_args_is_help=True,
+    )
+    app.add_typer(definition_app, name="definition")
+
+    @definition_app.command("export")
+    def export(
+        file: Annotated[Path, typer.Argument(help="Where to write the YAML; - for stdout.")],
+        version: Annotated[
+            int | None, typer.Option("--version", help="This version instead of the live one.")
+        ] = None,
+    ) -> None:
+        """Write the live definition (or version N) as YAML."""
+        setup_django()
+        from smarketing.scoring import queries, services
+
+        chosen = services.definition_live()
+        if version is not None:
+            found = queries.version_by_number(version)
+            if found is None:
+                raise _fail(f"there is no definition version {version}")
+            chosen = found
+        if str(file) == "-":
+            typer.echo(chosen.text, nl=False)
+            return
+        file.write_text(chosen.text, encoding="utf-8")
+        typer.echo(f"wrote version {chosen.number} ({chosen.status}) to {file}")
+
+    @definition_app.command("import")
+    def import_(
+        file: Annotated[Path, typer.Argument(help="The YAML file to read.")],
+        as_email: Annotated[
+            str, typer.Option("--as", help="The leader or admin whose draft it becomes.")
+        ],
+    ) -> None:
+        """Make the file the user's draft: a new one, or their newest draft replaced."""
+        setup_django()
+        from smarketing.errors import InvalidInput
+        from smarketing.org.permissions import PermissionDenied
+        from smarketing.scoring import services
+
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _fail(f"cannot read {file}: {exc}") from None
+        user = _user_by_email(as_email)
+        try:
+            draft, created = services.definition_draft_import(text=text, by_user=user)
+        except PermissionDenied as exc:
+            raise _fail(str(exc)) from None
+        except InvalidInput as exc:
+            for path, reasons in exc.errors.items():
+                for reason in reasons:
+                    where = "" if path == "text" else f"{path}: "
+                    typer.secho(f"{file}: {where}{reason}", err=True, fg=typer.colors.RED)
+            raise typer.Exit(code=1) from None
+        verb = "created" if created else "replaced"
+        typer.echo(f"{verb} draft version {draft.number} (revision {draft.revision})")
+
+    @definition_app.command("show")
+    def show() -> None:
+        """The versions, newest first, with their status and approvals."""
+        setup_django()
+        from smarketing.scoring import queries, services
+
+        services.definition_live()
+        for version in queries.versions_list():
+            typer.echo(_version_line(version))
+
+
 def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
-    """Add `smarketing model ...`. `evaluate` reads only the CSV it is given, so it needs no
-    database and never calls `setup_django`."""
+    """Add `smarketing model ...` and `smarketing definition ...`. `evaluate` reads only the CSV
+    it is given, so it needs no database and never calls `setup_django`."""
+    register_definition(app, setup_django=setup_django)
     # Registering twice (tests call the main CLI's plugin hook more than once) adds nothing.
     if any(group.name == "model" for group in app.registered_groups):
         return

@@ -10,5 +10,8 @@ from smarketing.org import permissions
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = request.user
     if not user.is_authenticated:
-        return {"nav": []}
-    return {"nav": permissions.navigation_for(user)}
+        return {"nav": [], "settings_nav": []}
+    return {
+        "nav": permissions.navigation_for(user),
+        "settings_nav": permissions.navigation_for(user, permissions.SETTINGS_NAVIGATION),
+    }

@@ -1,0 +1,96 @@
+"""The qualification definition's versions and their sign-off.
+
+Every version keeps its text and its approvals for good: what "qualified" meant on any day is the
+version live then (went_live_at ≤ day < retired_at). Approvals are append-only and count only for
+the revision they were given on: each edit of a draft bumps `revision`, so older approvals stay
+in the history but no longer count (nothing is deleted or updated).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from smarketing.org.models import TeamKind
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    LIVE = "live", "Live"
+    RETIRED = "retired", "Retired"
+
+
+class DefinitionVersion(models.Model):
+    """One version of the definition. `text` is the canonical YAML (`rules.dump` of what was
+    read), so the file, the editor and the API show the same thing. Live and retired versions
+    are never edited; `services.definition_draft_update` changes only drafts, with a conditional
+    UPDATE on status."""
+
+    number = models.PositiveIntegerField(unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    text = models.TextField()
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Bumped by every edit of the draft; approvals count for one revision."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for the shipped default installed on first use.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    went_live_at = models.DateTimeField(
+        null=True, blank=True, help_text="The effective date: from here on scores use it."
+    )
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            # At most one live version, whatever races happen between two approvals.
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="live"), name="definition_one_live"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", went_live_at__isnull=True, retired_at__isnull=True)
+                | Q(status="live", went_live_at__isnull=False, retired_at__isnull=True)
+                | Q(status="retired", went_live_at__isnull=False, retired_at__isnull=False),
+                name="definition_status_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"definition v{self.number} ({self.status})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+
+class DefinitionApproval(models.Model):
+    """A leader's sign-off of one revision of a draft, for their team kind. Never changed."""
+
+    version = models.ForeignKey(
+        DefinitionVersion, on_delete=models.PROTECT, related_name="approvals"
+    )
+    revision = models.PositiveIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    team_kind = models.CharField(max_length=20, choices=TeamKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "revision", "user"], name="definition_approval_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} approved v{self.version.number} r{self.revision} ({self.team_kind})"

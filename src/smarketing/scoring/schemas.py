@@ -1,0 +1,58 @@
+"""Request and response bodies of /api/definitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from smarketing.org.schemas import InSchema
+
+
+class DefinitionIn(InSchema):
+    text: str | None = Field(
+        None,
+        description="The definition as YAML (the format of `smarketing definition export`); "
+        "left out, the draft starts as a copy of the live version.",
+    )
+
+
+class DefinitionTextIn(InSchema):
+    text: str = Field(description="The definition as YAML.")
+
+
+class ApprovalOut(Schema):
+    user_id: int
+    user_email: str
+    team_kind: str
+    revision: int
+    at: dt.datetime
+    counts: bool = Field(description="Given on the current revision (an edit voids earlier ones).")
+
+
+class VersionOut(Schema):
+    number: int
+    status: str
+    revision: int
+    created_by_id: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    proposed_at: dt.datetime | None
+    went_live_at: dt.datetime | None = Field(description="The effective date, once live.")
+    retired_at: dt.datetime | None
+    sign_off: str = Field(description='Where it stands, e.g. "waiting for the sales leader".')
+    approvals: list[ApprovalOut]
+
+
+class ChangeOut(Schema):
+    action: str
+    section: str
+    item_id: str | None
+    group: str | None
+    label: str
+    description: str
+
+
+class VersionDetailOut(VersionOut):
+    text: str
+    changes: list[ChangeOut] = Field(description="What it changes against the live version.")
