@@ -1,5 +1,6 @@
 """Workers side by side on PostgreSQL: each claims rows with FOR UPDATE SKIP LOCKED, so no two
-take the same event and none waits for another's batch. (SQLite has one writer at a time.)"""
+take the same event, and they apply their batches one at a time, so they never deadlock on the
+same person's contact. (SQLite has one writer at a time.)"""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from smarketing.events.models import RawEvent, Touchpoint
+from smarketing.events.models import RawEvent, RejectedEvent, Touchpoint
 from smarketing.events.processing import run
 from smarketing.events.processing.run import events_claim, events_process
 from smarketing.events.services import events_ingest, writekey_create
-from tests.events.messages import page
+from smarketing.people.models import Account, Contact
+from tests.events.messages import identify, page, track
 
 pytestmark = [
     pytest.mark.skipif(
@@ -102,3 +104,34 @@ def test_two_workers_together_process_every_event_once(monkeypatch):
     assert len(claims["a"]) + len(claims["b"]) == 120
     assert Touchpoint.objects.count() == 120
     assert not RawEvent.objects.filter(processed_at__isnull=True).exists()
+
+
+def test_two_workers_on_the_same_people_neither_deadlock_nor_lose_an_identify(monkeypatch):
+    # Forms and identifies of the same twelve people, spread so both workers meet each of them.
+    source = writekey_create(name="website", by_user=None)[0]
+    messages = []
+    for round_ in range(4):
+        for i in range(12):
+            anon = f"visitor-{i}-{round_}"
+            messages.append(identify(anon, email=f"person{i}@company{i % 3}.example"))
+            messages.append(track("Form Submitted", anon, properties={"form_id": "demo"}))
+    events_ingest(source=source, messages=messages, received_at=timezone.now())
+    monkeypatch.setattr(run, "BATCH_SIZE", 5)
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def work() -> None:
+        start.wait(30)
+        try:
+            events_process(limit=1000)
+        except BaseException as exc:  # the assertion below reports it
+            errors.append(exc)
+
+    threads = [in_thread(work), in_thread(work)]
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert not RawEvent.objects.filter(processed_at__isnull=True).exists()
+    assert not RejectedEvent.objects.exists()
+    assert Contact.objects.count() == 12
+    assert Account.objects.count() == 3

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -64,16 +64,39 @@ def events_process(*, limit: int = 1000) -> int:
 
 def events_claim(*, size: int) -> list[RawEvent]:
     """Lock and return up to `size` unprocessed events in id order, skipping rows another
-    transaction holds. Call inside a transaction: the claim lasts until it ends."""
-    return list(
+    transaction holds. Call inside a transaction: the claim lasts until it ends.
+
+    The ids are claimed in a subquery and the rows read by id: when PostgreSQL has no statistics
+    yet (a new table after a burst) it sorts every unprocessed row to find the first `size`, and
+    sorting ids alone stays in memory where sorting whole payloads spilled to disk."""
+    claimed = (
         RawEvent.objects.filter(processed_at__isnull=True)
         .order_by("id")
-        .select_for_update(skip_locked=True)[:size]
+        .select_for_update(skip_locked=True)
+        .values("id")[:size]
     )
+    return list(RawEvent.objects.filter(pk__in=claimed).order_by("id"))
+
+
+# Any number fits; it names the lock processing workers take on PostgreSQL.
+PROCESSING_LOCK = 7_304_211
+
+
+def _workers_serialize() -> None:
+    """Let one processing worker at a time apply a batch, until the end of its transaction.
+
+    Two workers creating the same person's contact, identities or account at once deadlock on
+    their unique indexes (or one sees the other's new contact as a clash), so batches are applied
+    one after another; SKIP LOCKED alone keeps workers off each other's rows but not off each
+    other's contacts. SQLite already has a single writer."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PROCESSING_LOCK])
 
 
 @transaction.atomic
 def _batch_process(*, size: int, lookups: Lookups) -> int:
+    _workers_serialize()
     claimed = events_claim(size=size)
     if claimed:
         _events_apply(claimed, lookups)
@@ -87,6 +110,7 @@ def _one_by_one(*, size: int, lookups: Lookups) -> int:
     done = 0
     while done < size:
         with transaction.atomic():
+            _workers_serialize()
             claimed = events_claim(size=1)
             if not claimed:
                 break
