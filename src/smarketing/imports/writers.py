@@ -18,6 +18,7 @@ from smarketing.lifecycle import services as lifecycle
 from smarketing.org.models import User
 from smarketing.people import services as people
 from smarketing.people.models import Account, Contact
+from smarketing.people.queries import contact_by_email
 
 
 class RowRejected(Exception):
@@ -115,7 +116,7 @@ def contact_upsert(ctx: Context, values: dict[str, Any]) -> str:
     account = account_resolve(ctx, values)
     if account is not None:
         fields["account"] = account
-    contact = Contact.objects.filter(email__iexact=values["email"]).first()
+    contact = contact_by_email(values["email"])
     if contact is None:
         contact = people.contact_create(email=values["email"], **fields)
         outcome = "created"
@@ -226,7 +227,7 @@ def _contact_find(ref: str, field_name: str) -> Contact:
     """By email; CRMs that export associations as names ('Jane Doe') are matched by full name
     when exactly one contact has it."""
     if "@" in ref:
-        contact = Contact.objects.filter(email__iexact=ref).first()
+        contact = contact_by_email(ref)
         if contact is None:
             raise RowRejected(field_name, f"no contact with the email {ref!r}")
         return contact

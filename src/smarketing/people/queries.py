@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 
 from smarketing.org import permissions
 from smarketing.people.models import Account, Contact
@@ -20,6 +21,17 @@ def accounts_visible_to(user: Any) -> QuerySet[Account]:
     if not permissions.can(user, "account.view"):
         return Account.objects.none()
     return Account.objects.select_related("owner")
+
+
+def contacts_with_email(qs: QuerySet[Contact], email: str) -> QuerySet[Contact]:
+    """Contacts whose email is `email` whatever its case. Compared as LOWER(email), the
+    expression the unique index is on: iexact (UPPER on PostgreSQL, LIKE on SQLite) scans the
+    whole table."""
+    return qs.alias(email_ci=Lower("email")).filter(email_ci=email.strip().lower())
+
+
+def contact_by_email(email: str) -> Contact | None:
+    return contacts_with_email(Contact.objects.all(), email).first()
 
 
 def contacts_filter(
@@ -41,7 +53,7 @@ def contacts_filter(
             | Q(account__name__icontains=q)
         )
     if email:
-        qs = qs.filter(email__iexact=email.strip())
+        qs = contacts_with_email(qs, email)
     if stage:
         qs = qs.filter(lifecycle_stage=stage)
     if owner_id:

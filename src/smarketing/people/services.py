@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models.functions import Lower
 
 from smarketing.errors import InvalidInput, fields_check, full_clean
 from smarketing.lifecycle import services as lifecycle
 from smarketing.lifecycle.stages import Stage
 from smarketing.people.models import Account, Contact
 from smarketing.people.normalize import domain_is_valid, domain_normalize, email_normalize
+from smarketing.people.queries import contacts_with_email
 
 ACCOUNT_FIELDS = frozenset(
     {
@@ -86,12 +86,7 @@ def _contact_normalize(fields: dict[str, Any]) -> None:
 
 def _contact_clean(contact: Contact) -> None:
     # Before full_clean: its check of the case-insensitive constraint names no field.
-    # Compared as LOWER(email), the expression the unique index is on: iexact (UPPER on
-    # PostgreSQL, LIKE on SQLite) scans the whole table for every new contact.
-    same_email = Contact.objects.alias(email_ci=Lower("email")).filter(
-        email_ci=contact.email.lower()
-    )
-    clash = same_email.exclude(pk=contact.pk)
+    clash = contacts_with_email(Contact.objects.all(), contact.email).exclude(pk=contact.pk)
     if clash.exists():
         raise InvalidInput(f"a contact with email {contact.email} already exists", field="email")
     full_clean(contact, exclude=["lifecycle_stage"])
