@@ -86,6 +86,7 @@ def _register_routers() -> None:
     from smarketing.org.api import router as me
     from smarketing.people.api import accounts_router, contacts_router
     from smarketing.scoring.api import router as definitions
+    from smarketing.scoring.api import scores_router as scores
 
     api.add_router("/me", me)
     api.add_router("/accounts", accounts_router)
@@ -97,6 +98,7 @@ def _register_routers() -> None:
     api.add_router("/definitions", definitions)
     api.add_router("/", lifecycle)
     api.add_router("/", events)
+    api.add_router("/", scores)
 
 
 _register_routers()

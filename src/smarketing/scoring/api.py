@@ -1,19 +1,32 @@
-"""/api/definitions: the qualification definition's versions, drafts and sign-off."""
+"""/api/definitions: the qualification definition's versions, drafts and sign-off; and
+/api/contacts/{id}/score: a contact's scores under the live version, explained."""
 # Annotations stay evaluated (no __future__ import), as Ninja reads them.
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
 
+from smarketing.org.api import get_or_404
 from smarketing.org.permissions import require
 from smarketing.org.schemas import ERRORS, WRITE_ERRORS
+from smarketing.people.queries import contacts_visible_to
 from smarketing.scoring import queries, services
 from smarketing.scoring.models import DefinitionVersion
-from smarketing.scoring.schemas import DefinitionIn, DefinitionTextIn, VersionDetailOut, VersionOut
+from smarketing.scoring.schemas import (
+    ContactScoreOut,
+    DefinitionIn,
+    DefinitionTextIn,
+    VersionDetailOut,
+    VersionOut,
+)
+from smarketing.scoring.scores import contact_score
 
 router = Router(tags=["definitions"])
+# Mounted at "/" beside the people app's /contacts router, as events does for the timeline.
+scores_router = Router(tags=["contacts"])
 
 
 def _version(number: int) -> DefinitionVersion:
@@ -135,3 +148,23 @@ def draft_approve(request: HttpRequest, number: int) -> dict[str, Any]:
     require(request.user, "definition.approve")
     services.definition_approve(version=_version(number), user=request.user)
     return _detail(number)
+
+
+@scores_router.get(
+    "/contacts/{contact_id}/score",
+    response={200: ContactScoreOut, **ERRORS},
+    summary="A contact's scores, explained",
+    description="Per score group: fit, engagement, total, grade, whether it is an MQL and by "
+    "which criterion, and the rules that gave the points, computed now with the live "
+    "definition version.",
+)
+def contact_score_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+    require(request.user, "contact.view")
+    contact = get_or_404(contacts_visible_to(request.user), contact_id, "contact")
+    score = contact_score(contact=contact, now=timezone.now())
+    return {
+        "contact": contact.pk,
+        "definition_version": score.version,
+        "computed_at": score.computed_at,
+        "groups": [group.to_dict() for group in score.result.groups],
+    }

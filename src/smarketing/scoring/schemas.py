@@ -56,3 +56,32 @@ class ChangeOut(Schema):
 class VersionDetailOut(VersionOut):
     text: str
     changes: list[ChangeOut] = Field(description="What it changes against the live version.")
+
+
+class ExplanationRowOut(Schema):
+    rule: str = Field(description="The rule's id in the definition.")
+    label: str
+    points: float = Field(description="Points it gave, after decay and its cap.")
+    occurrences: int = Field(description="Touchpoints it counted (1 for a fit rule).")
+    kind: str = Field(description="fit or engagement")
+
+
+class GroupScoreOut(Schema):
+    group: str = Field(description="Score group id (the default group first).")
+    label: str
+    fit: float
+    engagement: float
+    total: float
+    grade: str = Field(description="A–D from fit, 1–4 from engagement, e.g. B2.")
+    is_mql: bool
+    mql_reason: str | None = Field(description="The MQL criterion met, in words.")
+    mql_criterion: dict[str, float] | None = Field(description="The MQL criterion met.")
+    predicted: float | None = Field(description="Predicted probability (not computed yet).")
+    explanation: list[ExplanationRowOut] = Field(description="The rows sum to the total.")
+
+
+class ContactScoreOut(Schema):
+    contact: int
+    definition_version: int = Field(description="The live definition version scored with.")
+    computed_at: dt.datetime
+    groups: list[GroupScoreOut]

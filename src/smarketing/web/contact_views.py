@@ -18,6 +18,7 @@ from smarketing.org import permissions
 from smarketing.people.models import Contact
 from smarketing.people.queries import contacts_filter, contacts_visible_to
 from smarketing.people.timeline import contact_timeline
+from smarketing.scoring.scores import contact_score
 from smarketing.web.forms import ActivityForm, ContactFilterForm, StageForm
 from smarketing.web.guard import apply_errors, filter_values, guarded, paginate
 
@@ -64,6 +65,7 @@ def _contact_page(
         "contact": contact,
         "stage_label": LABELS[Stage(contact.lifecycle_stage)] if contact.lifecycle_stage else "",
         "timeline": contact_timeline(contact=contact),
+        "score": contact_score(contact=contact, now=timezone.now()),
         "stage_form": stage_form,
         "activity_form": activity_form,
         "section": SECTION,

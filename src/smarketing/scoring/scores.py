@@ -1,0 +1,50 @@
+"""A contact's scores as of now under the live definition, each with its explanation.
+
+Computed on read: nothing is stored yet, so the contact page and the API always agree with the
+live version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+from smarketing.events.models import Touchpoint
+from smarketing.people.models import Contact
+from smarketing.scoring import rules
+from smarketing.scoring.facts import contact_facts, touchpoint_facts
+from smarketing.scoring.models import DefinitionVersion
+from smarketing.scoring.services import definition_live
+
+
+@dataclass(frozen=True, slots=True)
+class ContactScore:
+    """The scores and the definition version (its number) they were computed with."""
+
+    version: int
+    result: rules.ScoreResult
+    computed_at: dt.datetime
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> rules.Definition:
+    # A stored text was written by rules.dump, so it reads back; parsed once per text.
+    return rules.load(text)
+
+
+def definition_in_force() -> tuple[DefinitionVersion, rules.Definition]:
+    version = definition_live()
+    return version, _parsed(version.text)
+
+
+def contact_score(*, contact: Contact, now: dt.datetime) -> ContactScore:
+    """Two queries: the live version and the contact's touchpoints (the account comes with the
+    contact when it was selected with it)."""
+    version, definition = definition_in_force()
+    result = rules.score_contact(
+        definition=definition,
+        contact=contact_facts(contact),
+        touchpoints=touchpoint_facts(Touchpoint.objects.filter(contact=contact)),
+        now=now,
+    )
+    return ContactScore(version=version.number, result=result, computed_at=now)

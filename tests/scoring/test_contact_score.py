@@ -1,0 +1,173 @@
+"""A contact's score under the live (shipped default) definition: the facts read from the
+database, the API and the contact page's Score card."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from smarketing.events.models import Touchpoint
+from smarketing.people.models import Contact
+from smarketing.scoring.facts import contact_facts, touchpoint_facts
+from smarketing.scoring.scores import contact_score
+from tests.events.rows import api_client, raw_event, touchpoint, write_key
+from tests.factories import AccountFactory, CampaignFactory, ContactFactory, ContentAssetFactory
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+
+
+def _touch(contact: Contact, *, at: dt.datetime = NOW, **fields) -> Touchpoint:
+    raw = raw_event(write_key(f"site-{Touchpoint.objects.count()}"), received_at=at)
+    return touchpoint(raw, contact=contact, occurred_at=at, **fields)
+
+
+def _pricing_visits(contact: Contact, n: int) -> None:
+    for i in range(n):
+        _touch(contact, at=NOW - dt.timedelta(minutes=i), path="/pricing/enterprise")
+
+
+@pytest.fixture
+def buyer() -> Contact:
+    """At a 200-employee account, asked for a demo and looked at pricing four times, today."""
+    contact = ContactFactory(
+        email="ana@acme.example", account=AccountFactory(employees=200, domain="acme.example")
+    )
+    _touch(contact, kind="form", form="request-demo", path="/demo")
+    _pricing_visits(contact, 4)
+    return contact
+
+
+def _rows(group) -> dict[str, tuple[float, int]]:
+    return {row.rule_id: (row.points, row.occurrences) for row in group.explanation}
+
+
+def test_a_fitting_buyer_gets_the_default_definitions_points(buyer):
+    group = contact_score(contact=buyer, now=NOW).result.default
+
+    # employees 50-999 +20; demo form +40; pricing 4 x 10 held at its cap of 30.
+    assert _rows(group) == {
+        "employees-50-999": (20, 1),
+        "demo-request": (40, 1),
+        "pricing-page": (30, 4),
+    }
+    assert (group.fit, group.engagement, group.total) == (20, 70, 90)
+    assert group.grade == "B1"  # fit ≥ 15 is B, engagement ≥ 60 is 1
+    assert group.is_mql and group.mql_criterion.describe() == "fit ≥ 20 and engagement ≥ 30"
+    assert group.predicted is None
+    assert math.isclose(math.fsum(row.points for row in group.explanation), group.total)
+
+
+def test_a_free_mail_contact_gets_the_free_mail_penalty():
+    contact = ContactFactory(email="someone@gmail.com", account=None)
+
+    group = contact_score(contact=contact, now=NOW).result.default
+
+    assert contact_facts(contact).is_freemail
+    assert _rows(group) == {"free-mail": (-10, 1)}
+    assert (group.total, group.grade, group.is_mql) == (-10, "D4", False)
+
+
+def test_engagement_fades_with_the_half_life_and_later_touchpoints_do_not_count():
+    contact = ContactFactory(account=AccountFactory(employees=5))
+    _touch(contact, at=NOW - dt.timedelta(days=30), kind="form", form="book-a-demo")
+    _touch(contact, at=NOW + dt.timedelta(days=1), kind="webinar_attended")
+
+    group = contact_score(contact=contact, now=NOW).result.default
+
+    (demo,) = [row for row in group.explanation if row.rule_id == "demo-request"]
+    assert math.isclose(demo.points, 20)  # 40 points, 30 days old, half-life 30 days
+    assert "webinar-attended" not in _rows(group)
+    assert _rows(group)["employees-under-10"] == (-30, 1)
+
+
+def test_touchpoint_facts_join_campaign_name_and_content_funnel_stage():
+    contact = ContactFactory()
+    campaign = CampaignFactory(name="Spring launch")
+    _touch(
+        contact,
+        kind="download",
+        campaign=campaign,
+        content=ContentAssetFactory(funnel_stage="bofu"),
+        properties={"plan": "pro"},
+    )
+    _touch(contact, path="/blog")
+
+    with CaptureQueriesContext(connection) as queries:
+        facts = touchpoint_facts(Touchpoint.objects.filter(contact=contact))
+
+    assert len(queries) == 1
+    by_kind = {f.kind: f for f in facts}
+    download = by_kind["download"]
+    assert (download.campaign, download.funnel_stage) == ("Spring launch", "bofu")
+    assert download.properties == {"plan": "pro"}
+    assert (by_kind["page_view"].campaign, by_kind["page_view"].funnel_stage) == ("", "")
+
+
+def test_api_returns_each_group_with_its_explanation(buyer, rep):
+    with time_machine.travel(NOW, tick=False):
+        response = api_client(rep).get(f"/api/contacts/{buyer.pk}/score")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["contact"], body["definition_version"]) == (buyer.pk, 1)
+    (group,) = body["groups"]
+    assert {k: group[k] for k in ("fit", "engagement", "total", "grade", "is_mql")} == {
+        "fit": 20,
+        "engagement": 70,
+        "total": 90,
+        "grade": "B1",
+        "is_mql": True,
+    }
+    assert group["mql_criterion"] == {"fit": 20, "engagement": 30}
+    assert group["predicted"] is None
+    assert {row["rule"]: (row["points"], row["occurrences"]) for row in group["explanation"]} == {
+        "employees-50-999": (20, 1),
+        "demo-request": (40, 1),
+        "pricing-page": (30, 4),
+    }
+    assert sum(row["points"] for row in group["explanation"]) == group["total"]
+
+
+def test_api_unknown_contact_is_404_and_anonymous_is_401(buyer, rep):
+    missing = api_client(rep).get(f"/api/contacts/{buyer.pk + 1000}/score")
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == f"contact {buyer.pk + 1000} not found"
+
+    assert Client().get(f"/api/contacts/{buyer.pk}/score").status_code == 401
+
+
+def test_contact_page_shows_the_score_card(buyer, rep, client):
+    client.force_login(rep)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("web:contact", args=[buyer.pk])).content.decode()
+
+    card = page.split('id="score-card"', 1)[1].split("</section>", 1)[0]
+    assert "<strong>B1</strong>" in card
+    assert "<dt>Total</dt><dd>90</dd>" in card
+    assert "yes" in card and "fit ≥ 20 and engagement ≥ 30" in card
+    assert "Pricing page visit" in card and "×4" in card
+    assert "Demo request form" in card and ">40<" in card
+
+
+def _page_queries(client: Client, contact: Contact) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("web:contact", args=[contact.pk])).status_code == 200
+    return len(queries)
+
+
+def test_contact_page_queries_do_not_grow_with_touchpoints(rep, client):
+    client.force_login(rep)
+    few, many = ContactFactory(), ContactFactory()
+    _pricing_visits(few, 1)
+    _pricing_visits(many, 10)
+    _page_queries(client, few)  # installs the default definition on first use
+
+    assert _page_queries(client, few) == _page_queries(client, many)
