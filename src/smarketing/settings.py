@@ -105,7 +105,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 REDIS_URL = env.env_str("REDIS_URL")
 
 HUEY = env.huey_config(
-    env.env_str("REDIS_URL"),
+    REDIS_URL,
     var=VAR_DIR,
     immediate=env.env_bool("SMARKETING_QUEUE_IMMEDIATE", False),
 )

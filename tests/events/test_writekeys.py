@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from smarketing import cli
 from smarketing.errors import InvalidInput
 from smarketing.events import services
-from smarketing.events.models import RawEvent, WriteKey, hash_key
+from smarketing.events.models import RawEvent, WriteKey
+from smarketing.org.models import secret_hash
 from tests.events.ingest_support import basic, message, post
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ KEY = re.compile(r"wk_[A-Za-z0-9_-]{20,}")
 def test_key_is_stored_hashed_and_authenticates(admin_user):
     key, raw = services.writekey_create(name="Website", by_user=admin_user)
     assert raw.startswith("wk_")
-    assert key.key_hash == hash_key(raw) and raw not in key.key_hash
+    assert key.key_hash == secret_hash(raw) and raw not in key.key_hash
     assert key.key_hint == raw[:10]
     assert (key.created_by, key.rate_limit) == (admin_user, 2000)
     assert services.writekey_authenticate(raw) == key
@@ -114,7 +115,7 @@ def test_cli_create_prints_the_key_once(app):
     assert result.exit_code == 0, result.output
     (raw,) = KEY.findall(result.stdout)
     key = WriteKey.objects.get(name="Website")
-    assert (key.key_hash, key.rate_limit) == (hash_key(raw), 500)
+    assert (key.key_hash, key.rate_limit) == (secret_hash(raw), 500)
 
 
 def test_cli_create_duplicate_name_fails(app):
@@ -176,7 +177,7 @@ def test_create_on_the_page_shows_the_key_once(client, admin_user):
     assert response.status_code == 200
     (raw,) = KEY.findall(response.content.decode())
     key = WriteKey.objects.get(name="Website")
-    assert key.key_hash == hash_key(raw)
+    assert key.key_hash == secret_hash(raw)
     assert raw not in client.get("/settings/sources/").content.decode()
 
 

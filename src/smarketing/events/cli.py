@@ -24,9 +24,6 @@ def _key_named(name: str) -> Any:
 
 
 def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
-    # Registering twice (tests call the main CLI's plugin hook more than once) adds nothing.
-    if any(group.name == "writekey" for group in app.registered_groups):
-        return
     keys = typer.Typer(
         help="Manage the write keys event sources send with (they can only send).",
         no_args_is_help=True,

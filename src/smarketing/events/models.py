@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -10,15 +9,12 @@ from django.db import models
 from django.utils import timezone
 
 from smarketing.campaigns.models import Channel
-
-
-def hash_key(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+from smarketing.org.models import secret_hash
 
 
 class WriteKeyQuerySet(models.QuerySet["WriteKey"]):
     def by_raw(self, raw: str) -> WriteKey | None:
-        return self.filter(key_hash=hash_key(raw)).first()
+        return self.filter(key_hash=secret_hash(raw)).first()
 
 
 class WriteKey(models.Model):
@@ -54,7 +50,7 @@ class WriteKey(models.Model):
     @classmethod
     def new_key(cls) -> tuple[str, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(24)
-        return raw, hash_key(raw)
+        return raw, secret_hash(raw)
 
 
 class EventType(models.TextChoices):

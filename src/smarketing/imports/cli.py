@@ -33,9 +33,6 @@ class ExportKind(enum.StrEnum):
 
 
 def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
-    # Registering twice (tests call the main CLI's plugin hook more than once) adds nothing.
-    if any(c.name in {"import", "export"} for c in app.registered_commands):
-        return
 
     @app.command("import")
     def import_command(

@@ -115,7 +115,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email.split("@")[0]
 
 
-def _hash_token(raw: str) -> str:
+def secret_hash(raw: str) -> str:
+    """How API tokens and write keys are stored: only this digest of the raw key."""
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -124,7 +125,7 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         return self.filter(revoked_at__isnull=True, user__is_active=True)
 
     def by_raw(self, raw: str) -> ApiToken | None:
-        return self.active().select_related("user").filter(key_hash=_hash_token(raw)).first()
+        return self.active().select_related("user").filter(key_hash=secret_hash(raw)).first()
 
 
 class ApiToken(models.Model):
@@ -154,4 +155,4 @@ class ApiToken(models.Model):
     def new_key(cls) -> tuple[str, str]:
         """A fresh raw key and its hash."""
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        return raw, _hash_token(raw)
+        return raw, secret_hash(raw)

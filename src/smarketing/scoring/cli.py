@@ -117,8 +117,6 @@ def _version_line(version: Any) -> str:
 
 def register_definition(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
     """Add `smarketing definition export|import|show`: the definition as a YAML file."""
-    if any(group.name == "definition" for group in app.registered_groups):
-        return
     definition_app = typer.Typer(
         help="The qualification definition as a YAML file (keep it in version control).",
         no_args_is_help=True,
@@ -194,9 +192,6 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
     """Add `smarketing model ...` and `smarketing definition ...`. `evaluate` reads only the CSV
     it is given, so it needs no database and never calls `setup_django`."""
     register_definition(app, setup_django=setup_django)
-    # Registering twice (tests call the main CLI's plugin hook more than once) adds nothing.
-    if any(group.name == "model" for group in app.registered_groups):
-        return
     model_app = typer.Typer(help="The predictive lead-scoring model.", no_args_is_help=True)
     app.add_typer(model_app, name="model")
 
