@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from smarketing.events.models import Touchpoint
 from smarketing.events.processing.freemail import is_freemail
 from smarketing.people.models import Account, Contact
+from smarketing.people.normalize import email_domain
 from smarketing.scoring.rules import AccountFacts, ContactFacts, TouchpointFacts
 
 _TOUCHPOINT_FIELDS = ("occurred_at", "kind", "channel", "path", "form", "high_intent", "event")
@@ -28,7 +29,7 @@ def account_facts(account: Account) -> AccountFacts:
 def contact_facts(contact: Contact) -> ContactFacts:
     """The contact's fit facts; its account is read through `contact.account`, so select it
     with the contact to save a query."""
-    domain = contact.email.rpartition("@")[2].strip().lower()
+    domain = email_domain(contact.email)
     return ContactFacts(
         contact_id=contact.pk,
         email_domain=domain,
