@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -50,14 +51,14 @@ def _require_draft(version: DefinitionVersion, doing: str) -> None:
         )
 
 
-def definition_live() -> DefinitionVersion:
+def definition_live(*, at: dt.datetime | None = None) -> DefinitionVersion:
     """The live version. With none yet (a new install), the shipped default becomes version 1,
-    live: installed on first use rather than by a data migration, so its stored text is the
-    canonical dump the rule engine writes."""
+    live from `at` (default now): installed on first use rather than by a data migration, so its
+    stored text is the canonical dump the rule engine writes."""
     live = DefinitionVersion.objects.filter(status=Status.LIVE).first()
     if live is not None:
         return live
-    now = timezone.now()
+    now = at or timezone.now()
     try:
         with transaction.atomic():
             number = (DefinitionVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -75,11 +76,16 @@ def definition_live() -> DefinitionVersion:
 
 
 def definition_draft_create(
-    *, by_user: Any, text: str | None = None, definition: rules.Definition | None = None
+    *,
+    by_user: Any,
+    text: str | None = None,
+    definition: rules.Definition | None = None,
+    at: dt.datetime | None = None,
 ) -> DefinitionVersion:
-    """A new draft, from the text or definition given, else a copy of the live version."""
+    """A new draft, from the text or definition given, else a copy of the live version.
+    `at` dates it (the demo writes a past year); by default now."""
     permissions.require(by_user, "definition.propose")
-    live = definition_live()
+    live = definition_live(at=at)
     body = (
         live.text
         if text is None and definition is None
@@ -87,7 +93,7 @@ def definition_draft_create(
     )
     with transaction.atomic():
         number = (DefinitionVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-        now = timezone.now()
+        now = at or timezone.now()
         return DefinitionVersion.objects.create(
             number=number, text=body, created_by=by_user, created_at=now, updated_at=now
         )
@@ -124,7 +130,9 @@ def definition_draft_import(*, text: str, by_user: Any) -> tuple[DefinitionVersi
     return draft, False
 
 
-def definition_propose(*, version: DefinitionVersion, by_user: Any) -> None:
+def definition_propose(
+    *, version: DefinitionVersion, by_user: Any, at: dt.datetime | None = None
+) -> None:
     """Put a draft up for sign-off by both leaders."""
     permissions.require(by_user, "definition.propose")
     _require_draft(version, "proposed")
@@ -133,7 +141,7 @@ def definition_propose(*, version: DefinitionVersion, by_user: Any) -> None:
             f"version {version.number} changes nothing against the live version", field="text"
         )
     if version.proposed_at is None:
-        version.proposed_at = timezone.now()
+        version.proposed_at = at or timezone.now()
         version.save(update_fields=["proposed_at"])
 
 
@@ -148,9 +156,12 @@ def _team_kind(user: Any) -> str:
     return str(team.kind)
 
 
-def definition_approve(*, version: DefinitionVersion, user: Any) -> DefinitionApproval:
+def definition_approve(
+    *, version: DefinitionVersion, user: Any, at: dt.datetime | None = None
+) -> DefinitionApproval:
     """Record the leader's approval of the draft's current revision. With one marketing and one
-    sales leader's approval of that revision, the draft goes live and the live one retires."""
+    sales leader's approval of that revision, the draft goes live and the live one retires, both
+    at `at` (default now)."""
     permissions.require(user, "definition.approve")
     kind = _team_kind(user)
     with transaction.atomic():
@@ -166,21 +177,28 @@ def definition_approve(*, version: DefinitionVersion, user: Any) -> DefinitionAp
             version=locked,
             revision=locked.revision,
             user=user,
-            defaults={"team_kind": kind, "at": timezone.now()},
+            defaults={"team_kind": kind, "at": at or timezone.now()},
         )
         kinds = {a.team_kind for a in approvals_current(locked)}
         if kinds >= set(TeamKind.values):
-            _go_live(locked)
+            _go_live(locked, at=approval.at)
     version.refresh_from_db()
     return approval
 
 
-def _go_live(draft: DefinitionVersion) -> None:
-    now = timezone.now()
-    live = definition_live()
-    DefinitionVersion.objects.filter(pk=live.pk, status=Status.LIVE).update(
-        status=Status.RETIRED, retired_at=now
-    )
+def _go_live(draft: DefinitionVersion, *, at: dt.datetime) -> None:
+    live = DefinitionVersion.objects.filter(status=Status.LIVE).first()
+    if live is not None:
+        assert live.went_live_at is not None
+        if at < live.went_live_at:
+            raise InvalidInput(
+                f"the approval is dated {at:%Y-%m-%d %H:%M}, before version {live.number} "
+                f"went live ({live.went_live_at:%Y-%m-%d %H:%M})",
+                field="at",
+            )
+        DefinitionVersion.objects.filter(pk=live.pk, status=Status.LIVE).update(
+            status=Status.RETIRED, retired_at=at
+        )
     draft.status = Status.LIVE
-    draft.went_live_at = now
+    draft.went_live_at = at
     draft.save(update_fields=["status", "went_live_at"])
