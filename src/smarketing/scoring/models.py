@@ -94,3 +94,122 @@ class DefinitionApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} approved v{self.version.number} r{self.revision} ({self.team_kind})"
+
+
+class ScoreCause(models.TextChoices):
+    EVENT = "event", "New activity"
+    FIELD = "field", "Field change"
+    RESCORE = "rescore", "New definition"
+    DECAY = "decay", "Decay"
+    SWEEP = "sweep", "First score"
+
+
+class CurrentContactScore(models.Model):
+    """A contact's latest score in one score group: a cache rewritten whenever the score changes
+    (the lead list sorts and filters on it); `ScoreChange` keeps the history."""
+
+    contact = models.ForeignKey(
+        "people.Contact", on_delete=models.CASCADE, related_name="current_scores"
+    )
+    group = models.CharField(max_length=50)
+    version = models.PositiveIntegerField(help_text="The definition version's number.")
+    fit = models.FloatField()
+    engagement = models.FloatField()
+    total = models.FloatField()
+    grade = models.CharField(max_length=2)
+    is_mql = models.BooleanField(default=False)
+    mql_reason = models.CharField(max_length=200, blank=True)
+    predicted = models.FloatField(null=True, blank=True)
+    explanation = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "group"], name="current_score_once")
+        ]
+        indexes = [
+            models.Index(fields=["group", "total"], name="current_score_total"),
+            models.Index(fields=["group", "grade"], name="current_score_grade"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} {self.group}: {self.total:g} ({self.grade})"
+
+
+class ScoreChange(models.Model):
+    """One point of a contact's score history in a group; appended when the score changes,
+    never updated."""
+
+    contact = models.ForeignKey("people.Contact", on_delete=models.CASCADE, related_name="+")
+    group = models.CharField(max_length=50)
+    at = models.DateTimeField()
+    version = models.PositiveIntegerField()
+    fit = models.FloatField()
+    engagement = models.FloatField()
+    total = models.FloatField()
+    grade = models.CharField(max_length=2)
+    cause = models.CharField(max_length=10, choices=ScoreCause.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["contact", "at"], name="score_change_contact_at")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} {self.group} {self.at:%Y-%m-%d}: {self.total:g}"
+
+
+class CurrentAccountScore(models.Model):
+    """An account's latest score in one group: account fit plus its contacts' engagement."""
+
+    account = models.ForeignKey(
+        "people.Account", on_delete=models.CASCADE, related_name="current_scores"
+    )
+    group = models.CharField(max_length=50)
+    version = models.PositiveIntegerField()
+    fit = models.FloatField()
+    engagement = models.FloatField()
+    total = models.FloatField()
+    explanation = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "group"], name="current_account_score_once")
+        ]
+        indexes = [models.Index(fields=["group", "total"], name="current_account_score_total")]
+
+    def __str__(self) -> str:
+        return f"account {self.account_id} {self.group}: {self.total:g}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class RescoringRun(models.Model):
+    """A full rescoring of every contact, started when a version goes live; `done` counts
+    contacts as it goes, for the progress shown. `promote`: whether contacts that now meet the
+    MQL criteria become MQLs in this run (else at their next activity)."""
+
+    version = models.ForeignKey(DefinitionVersion, on_delete=models.PROTECT, related_name="+")
+    promote = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    promoted = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"rescoring for v{self.version_id} ({self.status}, {self.done}/{self.total})"
