@@ -29,6 +29,11 @@ def _history_relations() -> list[models.ForeignObjectRel]:
 def _history_move(*, keep: Contact, drop: Contact) -> None:
     # A table holding one row per contact (a one-to-one, a unique per contact) fails loudly
     # here with an IntegrityError when both have a row: such a table needs its own rule.
+    # The current scores are a cache of one row per contact and group: `drop`'s go, and `keep`
+    # is rescored after the merge.
+    from smarketing.scoring.models import CurrentContactScore
+
+    CurrentContactScore.objects.filter(contact=drop).delete()
     for relation in _history_relations():
         name = relation.field.name
         relation.related_model._base_manager.filter(**{name: drop.pk}).update(**{name: keep.pk})
@@ -84,4 +89,5 @@ def contact_merge(*, keep: Contact, drop: Contact) -> Contact:
         {f.attname: getattr(fresh_keep, f.attname) for f in Contact._meta.concrete_fields}
     )
     keep._state.fields_cache.clear()
+    people.contact_rescore(contact_ids=[keep.pk])
     return keep

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -67,6 +68,7 @@ def account_create(**fields: Any) -> Account:
     return account
 
 
+@transaction.atomic
 def account_update(*, account: Account, **fields: Any) -> Account:
     fields_check(fields, ACCOUNT_FIELDS)
     _account_normalize(fields)
@@ -74,6 +76,8 @@ def account_update(*, account: Account, **fields: Any) -> Account:
         setattr(account, name, value)
     full_clean(account)
     account.save()
+    contacts = Contact.objects.filter(account=account).values_list("pk", flat=True)
+    contact_rescore(contact_ids=contacts)
     return account
 
 
@@ -118,6 +122,7 @@ def contact_create(
     return contact
 
 
+@transaction.atomic
 def contact_update(*, contact: Contact, **fields: Any) -> Contact:
     """Update fields; the stage changes only through lifecycle.stage_transition."""
     fields_check(fields, CONTACT_FIELDS)
@@ -126,4 +131,14 @@ def contact_update(*, contact: Contact, **fields: Any) -> Contact:
         setattr(contact, name, value)
     _contact_clean(contact)
     contact.save()
+    contact_rescore(contact_ids=[contact.pk])
     return contact
+
+
+def contact_rescore(*, contact_ids: Iterable[int]) -> None:
+    """Fit rules read these fields: the scores (and an MQL they now earn) follow at once."""
+    # Imported here: scoring reads people's models, so people cannot import it at load time.
+    from smarketing.scoring.models import ScoreCause
+    from smarketing.scoring.refresh import scores_refresh_soon
+
+    scores_refresh_soon(contact_ids=contact_ids, cause=ScoreCause.FIELD)

@@ -157,11 +157,17 @@ def _team_kind(user: Any) -> str:
 
 
 def definition_approve(
-    *, version: DefinitionVersion, user: Any, at: dt.datetime | None = None
+    *,
+    version: DefinitionVersion,
+    user: Any,
+    at: dt.datetime | None = None,
+    promote: bool = False,
 ) -> DefinitionApproval:
     """Record the leader's approval of the draft's current revision. With one marketing and one
     sales leader's approval of that revision, the draft goes live and the live one retires, both
-    at `at` (default now)."""
+    at `at` (default now), and every contact is rescored in the background. `promote` (the
+    choice of the approval that publishes): contacts that newly meet the MQL criteria become
+    MQLs in that rescoring; otherwise at their next activity."""
     permissions.require(user, "definition.approve")
     kind = _team_kind(user)
     with transaction.atomic():
@@ -182,6 +188,9 @@ def definition_approve(
         kinds = {a.team_kind for a in approvals_current(locked)}
         if kinds >= set(TeamKind.values):
             _go_live(locked, at=approval.at)
+            from smarketing.scoring.refresh import rescoring_start  # it reads the live version
+
+            rescoring_start(promote=promote, by_user=user)
     version.refresh_from_db()
     return approval
 

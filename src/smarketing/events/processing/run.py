@@ -29,6 +29,8 @@ from smarketing.events.processing.forms import is_lead_form, person_traits
 from smarketing.events.processing.identity import ANON, USER, Ids, Key, Resolver
 from smarketing.events.processing.touchpoints import Lookups, campaigns_link, touchpoint_build
 from smarketing.people.models import Contact
+from smarketing.scoring.models import ScoreCause
+from smarketing.scoring.refresh import scores_deferred
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +140,15 @@ def _dead_letter(raw: RawEvent, exc: Exception) -> None:
 
 
 def _events_apply(claimed: list[RawEvent], lookups: Lookups) -> None:
+    # Contacts whose fields or touchpoints change are rescored once, at the end of the batch
+    # and in its transaction: one that now meets the MQL criteria is an MQL as soon as its
+    # touchpoint is stored, not at the next batch.
+    with scores_deferred(cause=ScoreCause.EVENT) as rescore:
+        rescore |= _events_write(claimed, lookups)
+
+
+def _events_write(claimed: list[RawEvent], lookups: Lookups) -> set[int]:
+    """Apply the events; returns the contacts they touched."""
     # Claimed in storage order; applied in the order they happened (one request's events are
     # stored sorted by messageId, not by time).
     events = sorted(claimed, key=lambda raw: (raw.timestamp, raw.pk))
@@ -164,8 +175,10 @@ def _events_apply(claimed: list[RawEvent], lookups: Lookups) -> None:
     Touchpoint.objects.bulk_create(touchpoints, ignore_conflicts=True)
     resolver.flush()
     touched = resolver.touched | {tp.contact_id for tp in touchpoints if tp.contact_id}
-    sources_update(contact_ids={c for c in map(resolver.final, touched) if c is not None})
+    contacts = {c for c in map(resolver.final, touched) if c is not None}
+    sources_update(contact_ids=contacts)
     RawEvent.objects.filter(pk__in=[raw.pk for raw in events]).update(processed_at=timezone.now())
+    return contacts
 
 
 def _ids(raw: RawEvent) -> Ids:

@@ -1,0 +1,471 @@
+"""Keeping stored scores current: rescore contacts, write what changed, and move to MQL at once
+the contacts that now meet the live definition's criteria.
+
+One path for every cause: event processing calls `scores_refresh` for the contacts a batch
+touched (in the same transaction, so an MQL follows its touchpoint without a batch lag), field
+edits for the contact or the account's contacts, a full rescoring run when a version goes live,
+and the periodic decay and sweep tasks. Each call reads in a few queries per chunk and writes
+with bulk upserts, so its cost does not grow with a query per contact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from smarketing.errors import InvalidInput
+from smarketing.lifecycle.services import stage_transition
+from smarketing.lifecycle.stages import Stage
+from smarketing.people.models import Contact
+from smarketing.scoring import rules
+from smarketing.scoring.facts import (
+    account_facts_many,
+    contact_facts_many,
+    touchpoint_facts_by_contact,
+)
+from smarketing.scoring.models import (
+    CurrentAccountScore,
+    CurrentContactScore,
+    RescoringRun,
+    RunStatus,
+    ScoreCause,
+    ScoreChange,
+)
+from smarketing.scoring.mql import PROMOTABLE, mql_by_rule
+from smarketing.scoring.scores import definition_in_force
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 2_000
+# A history point is written when a score moves at least this much (or its grade, MQL verdict
+# or version changes): decay moves every score a little every day.
+HISTORY_STEP = 0.5
+
+_CONTACT_UPDATE = [
+    "version",
+    "fit",
+    "engagement",
+    "total",
+    "grade",
+    "is_mql",
+    "mql_reason",
+    "predicted",
+    "explanation",
+    "computed_at",
+]
+_ACCOUNT_UPDATE = ["version", "fit", "engagement", "total", "explanation", "computed_at"]
+
+
+_deferred: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar(
+    "scoring_deferred", default=None
+)
+
+
+@contextlib.contextmanager
+def scores_deferred(*, cause: ScoreCause) -> Iterator[set[int]]:
+    """Within it, `scores_refresh_soon` only collects contact ids; they are rescored together
+    when the block ends without an error. Batch writers (event processing, imports) use it so
+    that a field edit per row does not cost a rescoring per row. Add ids to the yielded set to
+    rescore more contacts at the end."""
+    if _deferred.get() is not None:
+        # Nested: the outer block rescores everything.
+        yield _deferred.get()  # type: ignore[misc]
+        return
+    pending: set[int] = set()
+    token = _deferred.set(pending)
+    try:
+        yield pending
+    finally:
+        _deferred.reset(token)
+    scores_refresh(contact_ids=pending, cause=cause)
+
+
+def scores_refresh_soon(*, contact_ids: Iterable[int], cause: ScoreCause) -> None:
+    """Rescore now, or at the end of the enclosing `scores_deferred` block."""
+    pending = _deferred.get()
+    if pending is None:
+        scores_refresh(contact_ids=contact_ids, cause=cause)
+    else:
+        pending.update(contact_ids)
+
+
+@dataclass
+class Refreshed:
+    scored: int = 0
+    changed: int = 0  # contacts with a new history point
+    promoted: int = 0  # contacts moved to MQL
+
+    def add(self, other: Refreshed) -> None:
+        self.scored += other.scored
+        self.changed += other.changed
+        self.promoted += other.promoted
+
+
+def scores_refresh(
+    *,
+    contact_ids: Iterable[int],
+    cause: ScoreCause,
+    now: dt.datetime | None = None,
+    promote: bool = True,
+) -> Refreshed:
+    """Rescore the contacts under the live version as of `now`, store the scores and their
+    accounts' scores, and (with `promote`) move those meeting the MQL criteria to MQL."""
+    ids = sorted(set(contact_ids))
+    outcome = Refreshed()
+    if not ids:
+        return outcome
+    now = now or timezone.now()
+    version, definition = definition_in_force()
+    accounts: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        done, touched = _chunk_refresh(
+            chunk,
+            version=version.number,
+            definition=definition,
+            now=now,
+            cause=cause,
+            promote=promote,
+        )
+        outcome.add(done)
+        accounts |= touched
+    _accounts_refresh(sorted(accounts), version=version.number, definition=definition, now=now)
+    return outcome
+
+
+def _chunk_refresh(
+    ids: Sequence[int],
+    *,
+    version: int,
+    definition: rules.Definition,
+    now: dt.datetime,
+    cause: ScoreCause,
+    promote: bool,
+) -> tuple[Refreshed, set[int]]:
+    contacts = contact_facts_many(ids)
+    touchpoints = touchpoint_facts_by_contact(ids)
+    results = list(
+        rules.score_many(
+            definition=definition,
+            contacts=contacts,
+            touchpoints_by_contact=touchpoints,
+            now=now,
+        )
+    )
+    changed = _store(results, version=version, now=now, cause=cause)
+    promoted = 0
+    if promote:
+        stages = {c.contact_id: c.lifecycle_stage for c in contacts}
+        promoted = _promote(results, stages=stages, version=version, now=now)
+    accounts = {c.account.account_id for c in contacts if c.account and c.account.account_id}
+    return Refreshed(len(results), changed, promoted), accounts
+
+
+def _store(
+    results: Sequence[rules.ScoreResult], *, version: int, now: dt.datetime, cause: ScoreCause
+) -> int:
+    """Upsert the current rows; append a history point where the score moved. Returns how many
+    contacts got one."""
+    ids = [r.contact_id for r in results]
+    before = {
+        (cid, group): (v, fit, engagement, total, grade, is_mql)
+        for cid, group, v, fit, engagement, total, grade, is_mql in (
+            CurrentContactScore.objects.filter(contact_id__in=ids).values_list(
+                "contact_id", "group", "version", "fit", "engagement", "total", "grade", "is_mql"
+            )
+        )
+    }
+    rows, history, moved = [], [], set()
+    for result in results:
+        for g in result.groups:
+            criterion = g.mql_criterion
+            rows.append(
+                CurrentContactScore(
+                    contact_id=result.contact_id,
+                    group=g.group_id,
+                    version=version,
+                    fit=g.fit,
+                    engagement=g.engagement,
+                    total=g.total,
+                    grade=g.grade,
+                    is_mql=criterion is not None,
+                    mql_reason=criterion.describe() if criterion is not None else "",
+                    predicted=g.predicted,
+                    explanation=[row.to_dict() for row in g.explanation],
+                    computed_at=now,
+                )
+            )
+            if _moved(before.get((result.contact_id, g.group_id)), g, version):
+                moved.add(result.contact_id)
+                history.append(
+                    ScoreChange(
+                        contact_id=result.contact_id,
+                        group=g.group_id,
+                        at=now,
+                        version=version,
+                        fit=g.fit,
+                        engagement=g.engagement,
+                        total=g.total,
+                        grade=g.grade,
+                        cause=cause,
+                    )
+                )
+    CurrentContactScore.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["contact", "group"],
+        update_fields=_CONTACT_UPDATE,
+    )
+    ScoreChange.objects.bulk_create(history)
+    return len(moved)
+
+
+def _moved(old: tuple[object, ...] | None, new: rules.GroupScore, version: int) -> bool:
+    if old is None:
+        return True
+    v, fit, engagement, total, grade, is_mql = old
+    return (
+        v != version
+        or grade != new.grade
+        or is_mql != new.is_mql
+        or any(
+            abs(a - b) >= HISTORY_STEP  # type: ignore[operator]
+            for a, b in ((fit, new.fit), (engagement, new.engagement), (total, new.total))
+        )
+    )
+
+
+def _promote(
+    results: Sequence[rules.ScoreResult], *, stages: dict[int, str], version: int, now: dt.datetime
+) -> int:
+    """Move each contact that meets the criteria and is not yet with sales to MQL, by rule."""
+    promoted = 0
+    for result in results:
+        if not result.is_mql or stages.get(result.contact_id) not in PROMOTABLE:
+            continue
+        criterion = next(g.mql_criterion for g in result.groups if g.mql_criterion is not None)
+        try:
+            with transaction.atomic():
+                # The stage is checked again under the contact's lock: sales may have moved it
+                # since it was read.
+                stage_transition(
+                    contact=Contact(pk=result.contact_id),
+                    to_stage=Stage.MQL,
+                    by_rule=mql_by_rule(version=version, criterion=criterion),
+                    at=now,
+                )
+        except InvalidInput as exc:
+            # Moved on meanwhile, or its last move is dated after `now`: it stays where it is.
+            logger.info("contact %s not moved to MQL: %s", result.contact_id, exc)
+            continue
+        promoted += 1
+    return promoted
+
+
+def account_scores_refresh(*, account_ids: Iterable[int], now: dt.datetime | None = None) -> int:
+    """Recompute the accounts' scores from their fit and their contacts' stored scores."""
+    version, definition = definition_in_force()
+    return _accounts_refresh(
+        sorted(set(account_ids)),
+        version=version.number,
+        definition=definition,
+        now=now or timezone.now(),
+    )
+
+
+def _accounts_refresh(
+    ids: Sequence[int], *, version: int, definition: rules.Definition, now: dt.datetime
+) -> int:
+    written = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        facts = account_facts_many(chunk)
+        per_account = _stored_results(chunk, version=version, definition=definition)
+        rows = []
+        for account_id, account in facts.items():
+            score = rules.score_account(
+                definition=definition,
+                account=account,
+                contact_scores=per_account.get(account_id, []),
+            )
+            for g in score.groups:
+                rows.append(
+                    CurrentAccountScore(
+                        account_id=account_id,
+                        group=g.group_id,
+                        version=version,
+                        fit=g.fit,
+                        engagement=g.engagement,
+                        total=g.total,
+                        explanation=[row.to_dict() for row in g.explanation],
+                        computed_at=now,
+                    )
+                )
+        CurrentAccountScore.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["account", "group"],
+            update_fields=_ACCOUNT_UPDATE,
+        )
+        written += len(rows)
+    return written
+
+
+def _stored_results(
+    account_ids: Sequence[int], *, version: int, definition: rules.Definition
+) -> dict[int, list[rules.ScoreResult]]:
+    """The stored contact scores of the accounts, as the engine's results (rows of an older
+    version are left out: the next rescoring replaces them)."""
+    groups = [g.id for g in definition.score_groups()]
+    rows = (
+        CurrentContactScore.objects.filter(contact__account_id__in=account_ids, version=version)
+        .values_list(
+            "contact__account_id",
+            "contact_id",
+            "group",
+            "fit",
+            "engagement",
+            "total",
+            "grade",
+            "explanation",
+        )
+        .order_by("contact_id")
+    )
+    by_contact: dict[tuple[int, int], dict[str, rules.GroupScore]] = {}
+    for account_id, cid, group, fit, engagement, total, grade, explanation in rows:
+        by_contact.setdefault((account_id, cid), {})[group] = rules.GroupScore(
+            group_id=group,
+            label=group,
+            fit=fit,
+            engagement=engagement,
+            total=total,
+            grade=grade,
+            mql_criterion=None,
+            predicted=None,
+            explanation=tuple(rules.ExplanationRow.from_dict(r) for r in explanation),
+        )
+    found: dict[int, list[rules.ScoreResult]] = {}
+    for (account_id, cid), scored in by_contact.items():
+        if all(g in scored for g in groups):
+            result = rules.ScoreResult(cid, tuple(scored[g] for g in groups))
+            found.setdefault(account_id, []).append(result)
+    return found
+
+
+def _ids_in_chunks(filter_: Q) -> Iterator[list[int]]:
+    """Contact ids matching the filter, a chunk at a time, by keyset (no OFFSET scans)."""
+    last = 0
+    while True:
+        chunk = list(
+            Contact.objects.filter(filter_, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:CHUNK]
+        )
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1]
+
+
+def rescoring_start(*, promote: bool, by_user: object = None) -> RescoringRun:
+    """A full rescoring under the live version, run by the queue once this transaction
+    commits."""
+    from smarketing.scoring.tasks import rescoring_task
+
+    version, _ = definition_in_force()
+    run = RescoringRun.objects.create(
+        version=version,
+        promote=promote,
+        requested_by=by_user if getattr(by_user, "pk", None) else None,
+        total=Contact.objects.count(),
+    )
+    transaction.on_commit(lambda: rescoring_task(run.pk))
+    return run
+
+
+def rescoring_run(*, run_id: int) -> RescoringRun | None:
+    """Rescore every contact and account for the run. Claimed with a conditional UPDATE, so a
+    repeated task does nothing; a newer run supersedes an older one still queued."""
+    claimed = RescoringRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    run = RescoringRun.objects.get(pk=run_id)
+    try:
+        _rescore_everyone(run)
+    except Exception as exc:
+        RescoringRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}",
+        )
+        raise
+    RescoringRun.objects.filter(pk=run_id).update(status=RunStatus.DONE, finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def _rescore_everyone(run: RescoringRun) -> None:
+    now = timezone.now()
+    version, definition = definition_in_force()
+    if version.pk != run.version_id:
+        raise InvalidInput(
+            f"version {version.number} went live after this run was started; its own run "
+            "rescores everyone",
+            field="version",
+        )
+    total = Contact.objects.count()
+    RescoringRun.objects.filter(pk=run.pk).update(total=total)
+    groups = [g.id for g in definition.score_groups()]
+    # Scores of score groups the new version no longer has.
+    CurrentContactScore.objects.exclude(group__in=groups).delete()
+    CurrentAccountScore.objects.exclude(group__in=groups).delete()
+    done = changed = promoted = 0
+    for chunk in _ids_in_chunks(Q()):
+        with transaction.atomic():
+            outcome, _ = _chunk_refresh(
+                chunk,
+                version=version.number,
+                definition=definition,
+                now=now,
+                cause=ScoreCause.RESCORE,
+                promote=run.promote,
+            )
+        done += outcome.scored
+        changed += outcome.changed
+        promoted += outcome.promoted
+        RescoringRun.objects.filter(pk=run.pk).update(done=done, changed=changed, promoted=promoted)
+    account_ids = Contact.objects.filter(account__isnull=False).values_list("account_id", flat=True)
+    _accounts_refresh(
+        sorted(set(account_ids)), version=version.number, definition=definition, now=now
+    )
+
+
+def scores_decay(*, now: dt.datetime | None = None) -> Refreshed:
+    """Rescore contacts with engagement points, which fade with time (negative points fading
+    can lift a contact over the MQL criteria, so promotion applies here too)."""
+    outcome = Refreshed()
+    engaged = CurrentContactScore.objects.exclude(engagement=0).values("contact_id")
+    for chunk in _ids_in_chunks(Q(pk__in=engaged)):
+        outcome.add(scores_refresh(contact_ids=chunk, cause=ScoreCause.DECAY, now=now))
+    return outcome
+
+
+def scores_sweep(*, now: dt.datetime | None = None) -> Refreshed:
+    """Score contacts that have no score under the live version yet: created by an import or a
+    person since, or missed by an interrupted run."""
+    version, _ = definition_in_force()
+    outcome = Refreshed()
+    current = CurrentContactScore.objects.filter(version=version.number).values("contact_id")
+    for chunk in _ids_in_chunks(~Q(pk__in=current)):
+        outcome.add(scores_refresh(contact_ids=chunk, cause=ScoreCause.SWEEP, now=now))
+    return outcome

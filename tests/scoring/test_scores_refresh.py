@@ -1,0 +1,301 @@
+"""Stored scores: rescoring writes the current scores and their history, moves contacts that
+meet the MQL criteria to MQL by rule, and follows field edits, new versions and decay."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+import time_machine
+from huey.contrib.djhuey import HUEY
+
+from smarketing.lifecycle.models import StageTransition
+from smarketing.lifecycle.services import stage_transition
+from smarketing.people import services as people
+from smarketing.people.models import Contact
+from smarketing.scoring.models import (
+    CurrentAccountScore,
+    CurrentContactScore,
+    RescoringRun,
+    RunStatus,
+    ScoreCause,
+    ScoreChange,
+    Status,
+)
+from smarketing.scoring.refresh import (
+    scores_decay,
+    scores_deferred,
+    scores_refresh,
+    scores_refresh_soon,
+    scores_sweep,
+)
+from smarketing.scoring.services import (
+    definition_approve,
+    definition_draft_create,
+    definition_live,
+    definition_propose,
+)
+from tests.events.rows import raw_event, touchpoint, write_key
+from tests.factories import AccountFactory, ContactFactory
+from tests.scoring.definition_support import stricter_yaml
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+LONG_AGO = NOW - dt.timedelta(days=200)
+
+
+_serial = itertools.count()
+
+
+def _touch(contact: Contact, *, at: dt.datetime = NOW, **fields) -> None:
+    raw = raw_event(write_key(f"site-{next(_serial)}"), received_at=at)
+    touchpoint(raw, contact=contact, occurred_at=at, **fields)
+
+
+def _lead(email: str, *, employees: int | None = 200, stage: str = "lead") -> Contact:
+    account = AccountFactory(employees=employees) if employees is not None else None
+    contact = ContactFactory(email=email, account=account)
+    reason = {"disqualified": "no-fit", "recycled": "not-ready"}.get(stage)
+    if reason:
+        stage_transition(contact=contact, to_stage="lead", by_rule="test", at=LONG_AGO)
+    stage_transition(contact=contact, to_stage=stage, by_rule="test", reason=reason, at=LONG_AGO)
+    return contact
+
+
+def _hand_raiser(email: str, **kwargs) -> Contact:
+    """Asked for a demo today: 40 engagement points, with the account's fit enough for MQL."""
+    contact = _lead(email, **kwargs)
+    _touch(contact, kind="form", form="request-demo", path="/demo")
+    return contact
+
+
+def test_refresh_stores_each_group_with_its_explanation_and_a_history_point():
+    contact = _hand_raiser("ana@acme.example", stage="sql")
+
+    outcome = scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT, now=NOW)
+
+    row = CurrentContactScore.objects.get(contact=contact, group="default")
+    assert (row.fit, row.engagement, row.total, row.grade) == (20, 40, 60, "B2")
+    assert row.is_mql and row.mql_reason == "fit ≥ 20 and engagement ≥ 30"
+    assert row.version == definition_live().number and row.computed_at == NOW
+    assert {r["rule"] for r in row.explanation} == {"employees-50-999", "demo-request"}
+    change = ScoreChange.objects.get(contact=contact)
+    assert (change.total, change.cause, change.at) == (60, "event", NOW)
+    assert outcome.scored == 1 and outcome.changed == 1
+
+
+def test_refresh_without_a_change_writes_no_history_point():
+    contact = _hand_raiser("ana@acme.example", stage="sql")
+    scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT, now=NOW)
+
+    outcome = scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT, now=NOW)
+
+    assert outcome.changed == 0 and ScoreChange.objects.filter(contact=contact).count() == 1
+
+
+def test_a_lead_meeting_the_criteria_becomes_an_mql_by_rule_with_the_version():
+    contact = _hand_raiser("ana@acme.example")
+
+    outcome = scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT, now=NOW)
+
+    contact.refresh_from_db()
+    move = StageTransition.objects.filter(contact=contact).order_by("-at", "-id").first()
+    assert contact.lifecycle_stage == "mql" and outcome.promoted == 1
+    version = definition_live().number
+    assert move.by_rule == f"definition v{version}: fit ≥ 20 and engagement ≥ 30"
+    assert (move.from_stage, move.at, move.by_user) == ("lead", NOW, None)
+
+
+@pytest.mark.parametrize("stage", ["sal", "sql", "customer", "disqualified"])
+def test_a_contact_sales_took_further_or_disqualified_keeps_its_stage(stage):
+    contact = _hand_raiser("ana@acme.example", stage=stage)
+
+    outcome = scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT, now=NOW)
+
+    contact.refresh_from_db()
+    assert contact.lifecycle_stage == stage and outcome.promoted == 0
+
+
+@pytest.mark.parametrize("stage", ["subscriber", "recycled"])
+def test_subscribers_and_recycled_leads_meeting_the_criteria_become_mqls(stage):
+    contact = _hand_raiser("ana@acme.example", stage=stage)
+
+    scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT, now=NOW)
+
+    contact.refresh_from_db()
+    assert contact.lifecycle_stage == "mql"
+
+
+def test_a_small_company_lead_does_not_qualify_on_the_same_behaviour():
+    contact = _hand_raiser("bo@tiny.example", employees=5)
+
+    scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT, now=NOW)
+
+    contact.refresh_from_db()
+    row = CurrentContactScore.objects.get(contact=contact)
+    assert contact.lifecycle_stage == "lead" and not row.is_mql and row.fit == -30
+
+
+def test_without_promote_the_stage_is_left_alone():
+    contact = _hand_raiser("ana@acme.example")
+
+    scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.RESCORE, now=NOW, promote=False)
+
+    contact.refresh_from_db()
+    assert contact.lifecycle_stage == "lead"
+    assert CurrentContactScore.objects.get(contact=contact).is_mql
+
+
+def test_a_contact_whose_last_move_is_dated_after_now_stays_where_it_is():
+    contact = _lead("ana@acme.example")  # a lead since LONG_AGO
+    before = LONG_AGO - dt.timedelta(days=2)
+    _touch(contact, kind="form", form="request-demo", path="/demo", at=before)
+
+    outcome = scores_refresh(
+        contact_ids=[contact.pk], cause=ScoreCause.EVENT, now=before + dt.timedelta(days=1)
+    )
+
+    contact.refresh_from_db()
+    assert CurrentContactScore.objects.get(contact=contact).is_mql
+    assert outcome.promoted == 0 and contact.lifecycle_stage == "lead"
+
+
+def test_the_account_score_adds_up_its_contacts_engagement():
+    account = AccountFactory(employees=200)
+    first, second = (ContactFactory(account=account) for _ in range(2))
+    _touch(first, kind="form", form="request-demo", path="/demo")
+    _touch(second, kind="page_view", path="/pricing")
+
+    scores_refresh(contact_ids=[first.pk, second.pk], cause=ScoreCause.EVENT, now=NOW)
+
+    row = CurrentAccountScore.objects.get(account=account, group="default")
+    assert (row.fit, row.engagement, row.total) == (20, 50, 70)
+    assert {r["rule"]: r["points"] for r in row.explanation} == {
+        "employees-50-999": 20,
+        "demo-request": 40,
+        "pricing-page": 10,
+    }
+
+
+def test_an_account_edit_rescores_its_contacts_at_once():
+    contact = _hand_raiser("ana@acme.example", stage="sql")
+    scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT)
+
+    people.account_update(account=contact.account, employees=5)
+
+    row = CurrentContactScore.objects.get(contact=contact)
+    assert row.fit == -30
+    assert ScoreChange.objects.filter(contact=contact, cause="field").count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_contact_edit_rescores_it_and_can_make_it_an_mql():
+    contact = _lead("ana@gmail.example", employees=None)
+    _touch(contact, kind="form", form="request-demo", path="/demo")
+    for minutes in range(3):
+        _touch(contact, kind="page_view", path="/pricing", at=NOW - dt.timedelta(minutes=minutes))
+    scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT)
+    contact.refresh_from_db()
+    assert contact.lifecycle_stage == "lead"  # engagement 70, but fit 0 and total 70
+
+    people.contact_update(contact=contact, seniority="vp")  # +15: total 85 ≥ 80
+
+    contact.refresh_from_db()
+    assert contact.lifecycle_stage == "mql"
+    assert CurrentContactScore.objects.get(contact=contact).mql_reason == "total ≥ 80"
+
+
+def test_deferred_rescoring_scores_each_contact_once_at_the_end():
+    contact = _lead("ana@acme.example", stage="sql")
+
+    with scores_deferred(cause=ScoreCause.FIELD) as pending:
+        scores_refresh_soon(contact_ids=[contact.pk], cause=ScoreCause.FIELD)
+        scores_refresh_soon(contact_ids=[contact.pk], cause=ScoreCause.FIELD)
+        assert pending == {contact.pk}
+        assert not CurrentContactScore.objects.filter(contact=contact).exists()
+
+    assert CurrentContactScore.objects.filter(contact=contact).count() == 1
+
+
+def test_decay_lowers_engagement_and_writes_a_decay_point():
+    contact = _lead("ana@acme.example", stage="sql")
+    _touch(contact, kind="form", form="request-demo", path="/demo", at=NOW)
+    scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT, now=NOW)
+
+    outcome = scores_decay(now=NOW + dt.timedelta(days=30))
+
+    row = CurrentContactScore.objects.get(contact=contact)
+    assert row.engagement == pytest.approx(20)  # half of 40 after one half-life
+    assert outcome.scored == 1
+    assert ScoreChange.objects.filter(contact=contact, cause="decay").count() == 1
+
+
+def test_the_sweep_scores_contacts_that_have_no_score_yet():
+    scored = _lead("ana@acme.example", stage="sql")
+    scores_refresh(contact_ids=[scored.pk], cause=ScoreCause.EVENT)
+    fresh = _lead("bo@acme.example", stage="sql")
+
+    outcome = scores_sweep()
+
+    assert outcome.scored == 1
+    assert CurrentContactScore.objects.filter(contact=fresh).exists()
+
+
+def _publish_stricter(marketing_leader, sales_leader, *, promote: bool) -> None:
+    draft = definition_draft_create(by_user=marketing_leader, text=stricter_yaml())
+    definition_propose(version=draft, by_user=marketing_leader)
+    definition_approve(version=draft, user=marketing_leader)
+    definition_approve(version=draft, user=sales_leader, promote=promote)
+
+
+@pytest.fixture
+def queue_immediate():
+    previous, HUEY.immediate = HUEY.immediate, True
+    yield
+    HUEY.immediate = previous
+
+
+def test_a_version_going_live_rescores_everyone_in_a_run(
+    marketing_leader, sales_leader, django_capture_on_commit_callbacks, queue_immediate
+):
+    contacts = [_lead(f"c{i}@acme.example", stage="sql") for i in range(3)]
+    scores_refresh(contact_ids=[c.pk for c in contacts], cause=ScoreCause.EVENT)
+    old = definition_live().number
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish_stricter(marketing_leader, sales_leader, promote=False)
+
+    run = RescoringRun.objects.get()
+    live = definition_live()
+    assert live.number != old and live.status == Status.LIVE
+    assert (run.status, run.version_id, run.done, run.total) == (RunStatus.DONE, live.pk, 3, 3)
+    versions = set(CurrentContactScore.objects.values_list("version", flat=True))
+    assert versions == {live.number}
+    assert ScoreChange.objects.filter(cause="rescore").count() == 3
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_publishing_approval_chooses_whether_new_qualifiers_become_mqls(
+    marketing_leader, sales_leader, django_capture_on_commit_callbacks, queue_immediate
+):
+    contact = _hand_raiser("ana@acme.example")
+    scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT, promote=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish_stricter(marketing_leader, sales_leader, promote=True)
+
+    contact.refresh_from_db()
+    run = RescoringRun.objects.get()
+    assert contact.lifecycle_stage == "mql" and run.promoted == 1 and run.promote
+
+
+def test_a_repeated_rescoring_task_does_nothing_the_second_time(
+    marketing_leader, sales_leader, django_capture_on_commit_callbacks, queue_immediate
+):
+    from smarketing.scoring.refresh import rescoring_run
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish_stricter(marketing_leader, sales_leader, promote=False)
+
+    assert rescoring_run(run_id=RescoringRun.objects.get().pk) is None
