@@ -3,7 +3,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -25,6 +25,7 @@ from smarketing.people.schemas import (
     ContactOut,
     ContactPatch,
 )
+from smarketing.scoring import queries as scores
 
 accounts_router = Router(tags=["accounts"])
 contacts_router = Router(tags=["contacts"])
@@ -98,7 +99,19 @@ def contact_list(request: HttpRequest, filters: Query[ContactFilters]) -> QueryS
     require(request.user, "contact.view")
     params = filters.model_dump()
     params["stage"] = params["stage"] or ""
-    return queries.contacts_filter(queries.contacts_visible_to(request.user), **params)
+    group = params.pop("score_group")
+    scored = {name: params.pop(name) for name in ("min_score", "max_score", "grade", "mql")}
+    sort = params.pop("sort")
+    qs = queries.contacts_filter(queries.contacts_visible_to(request.user), **params)
+    qs = scores.contacts_with_scores(qs, group=group).annotate(score_group_id=Value(group))
+    qs = scores.contacts_score_filter(
+        qs,
+        min_total=scored["min_score"],
+        max_total=scored["max_score"],
+        grade=scored["grade"],
+        is_mql=scored["mql"],
+    )
+    return scores.contacts_sort(qs, sort)
 
 
 @contacts_router.get("/{contact_id}", response={200: ContactOut, **ERRORS}, summary="One contact")

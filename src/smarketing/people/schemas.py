@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -11,6 +13,9 @@ from smarketing.campaigns.models import Channel
 from smarketing.lifecycle.stages import Stage
 from smarketing.org.schemas import InSchema, blank_or
 from smarketing.people.models import Account, Contact, Seniority
+from smarketing.scoring.queries import GRADE_PATTERN, SORTS
+
+SORT_PATTERN = "^(" + "|".join(re.escape(name) for name in SORTS) + ")$"
 
 
 class AccountOut(Schema):
@@ -81,9 +86,53 @@ class ContactOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
 
+    score: StoredScoreOut | None = Field(
+        None,
+        description="The stored score in the listed score group (the default group unless "
+        "`score_group` is given); null before the contact's first scoring. The full "
+        "explanation is at /api/contacts/{id}/score.",
+    )
+
     @staticmethod
     def resolve_account_name(obj: Contact) -> str | None:
         return obj.account.name if obj.account_id else None
+
+    @staticmethod
+    def resolve_score(obj: Contact) -> dict[str, Any] | None:
+        if hasattr(obj, "score_total"):  # annotated by the list's query
+            if obj.score_total is None:
+                return None
+            return {
+                "group": getattr(obj, "score_group_id", "default"),
+                "total": obj.score_total,
+                "fit": obj.score_fit,
+                "engagement": obj.score_engagement,
+                "grade": obj.score_grade,
+                "is_mql": obj.score_is_mql,
+                "predicted": obj.score_predicted,
+            }
+        row = obj.current_scores.filter(group="default").first()
+        if row is None:
+            return None
+        return {
+            "group": row.group,
+            "total": row.total,
+            "fit": row.fit,
+            "engagement": row.engagement,
+            "grade": row.grade,
+            "is_mql": row.is_mql,
+            "predicted": row.predicted,
+        }
+
+
+class StoredScoreOut(Schema):
+    group: str
+    total: float
+    fit: float
+    engagement: float
+    grade: str
+    is_mql: bool
+    predicted: float | None
 
 
 SourceChannel = blank_or(Channel)
@@ -129,3 +178,17 @@ class ContactFilters(Schema):
     account_id: int | None = None
     source_channel: str = ""
     campaign_id: int | None = None
+    score_group: str = Field("default", description="The score group the score fields use.")
+    min_score: float | None = Field(None, description="Total score at least this.")
+    max_score: float | None = Field(None, description="Total score at most this.")
+    grade: str = Field(
+        "",
+        pattern=GRADE_PATTERN,
+        description="A fit letter (every grade with it) or a full grade such as A1.",
+    )
+    mql: bool | None = Field(None, description="Whether the scores meet the MQL criteria.")
+    sort: str = Field(
+        "-created",
+        pattern=SORT_PATTERN,
+        description=f"The order, one of {', '.join(SORTS)}; scores not computed yet come last.",
+    )

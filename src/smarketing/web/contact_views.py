@@ -18,6 +18,8 @@ from smarketing.org import permissions
 from smarketing.people.models import Contact
 from smarketing.people.queries import contacts_filter, contacts_visible_to
 from smarketing.people.timeline import contact_timeline
+from smarketing.scoring.queries import contacts_score_filter, contacts_sort, contacts_with_scores
+from smarketing.scoring.rules.model import DEFAULT_GROUP_ID
 from smarketing.scoring.scores import contact_score
 from smarketing.web.forms import ActivityForm, ContactFilterForm, StageForm
 from smarketing.web.guard import apply_errors, filter_values, guarded, paginate
@@ -38,7 +40,20 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         source_channel=values.get("source_channel", ""),
         campaign_id=values["campaign"].pk if "campaign" in values else None,
     )
-    context = {"form": form, "page": paginate(request, qs), "section": SECTION}
+    qs = contacts_with_scores(
+        qs.select_related("account", "owner", "source_campaign"),
+        group=values.get("score_group", DEFAULT_GROUP_ID),
+    )
+    qs = contacts_score_filter(
+        qs,
+        min_total=values.get("min_score"),
+        max_total=values.get("max_score"),
+        grade=values.get("grade", ""),
+        is_mql={"yes": True, "no": False}.get(values.get("mql", "")),
+    )
+    sort = values.get("sort", "-created")
+    qs = contacts_sort(qs, sort)
+    context = {"form": form, "page": paginate(request, qs), "section": SECTION, "sort": sort}
     # htmx swaps only the table; a plain GET (no JavaScript) gets the whole page.
     template = "web/_contacts_table.html" if request.htmx else "web/contacts.html"
     return render(request, template, context)

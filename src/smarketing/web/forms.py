@@ -21,6 +21,7 @@ from smarketing.lifecycle.stages import (
     Stage,
 )
 from smarketing.org.models import User
+from smarketing.scoring.queries import SORT_LABELS, score_groups_live
 
 WEEKDAYS = [
     ("1", "Mon"),
@@ -30,6 +31,14 @@ WEEKDAYS = [
     ("5", "Fri"),
     ("6", "Sat"),
     ("7", "Sun"),
+]
+
+
+# A fit letter alone matches every grade with it; a full grade one.
+GRADE_CHOICES = [
+    (value, f"{value} (any engagement)" if len(value) == 1 else value)
+    for letter in "ABCD"
+    for value in (letter, *(f"{letter}{digit}" for digit in "1234"))
 ]
 
 
@@ -49,6 +58,31 @@ class ContactFilterForm(forms.Form):
     campaign = forms.ModelChoiceField(
         required=False, queryset=Campaign.objects.order_by("name"), empty_label="Any campaign"
     )
+    grade = forms.ChoiceField(required=False, choices=_any("Any grade", GRADE_CHOICES))
+    min_score = forms.FloatField(required=False, label="Score from")
+    max_score = forms.FloatField(required=False, label="to")
+    mql = forms.ChoiceField(
+        required=False,
+        label="MQL criteria",
+        choices=[("", "Met or not"), ("yes", "Met"), ("no", "Not met")],
+    )
+    score_group = forms.ChoiceField(required=False, label="Score group")
+    sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups = score_groups_live()
+        self.fields["score_group"].choices = groups
+        if len(groups) == 1:
+            # One score group: nothing to choose.
+            self.fields["score_group"].widget = forms.HiddenInput()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        low, high = data.get("min_score"), data.get("max_score")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_score", "must not be below the lower bound")
+        return data
 
 
 class AccountFilterForm(forms.Form):
