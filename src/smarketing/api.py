@@ -87,6 +87,9 @@ def _register_routers() -> None:
     from smarketing.people.api import accounts_router, contacts_router
     from smarketing.scoring.api import router as definitions
     from smarketing.scoring.api import scores_router as scores
+    from smarketing.scoring.api_backtest import router as backtests
+    from smarketing.scoring.api_model import router as models
+    from smarketing.scoring.api_scores import router as stored_scores
 
     api.add_router("/me", me)
     api.add_router("/accounts", accounts_router)
@@ -96,9 +99,12 @@ def _register_routers() -> None:
     api.add_router("/deals", deals)
     api.add_router("/activities", activities)
     api.add_router("/definitions", definitions)
+    api.add_router("/models", models)
+    api.add_router("/definitions", backtests)
     api.add_router("/", lifecycle)
     api.add_router("/", events)
     api.add_router("/", scores)
+    api.add_router("/", stored_scores)
 
 
 _register_routers()

@@ -67,8 +67,11 @@ def serve_forever(*, host: str, port: int, with_worker: bool) -> None:
 
 
 def run_consumer() -> None:
+    from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
+    # Each app's tasks (and their periodic schedules) register when their module is imported.
+    autodiscover_modules("tasks", "model_tasks")
     # The consumer installs signal handlers, so it runs on the main thread.
     consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True)
     consumer.run()

@@ -90,6 +90,17 @@ def writes(marketer, marketing_leader) -> dict[str, Write]:
         "definition approve": Write(
             "post", f"/api/definitions/{proposed.number}/approve", {}, "definition.approve"
         ),
+        "model train": Write("post", "/api/models/train", {}, "model.train"),
+        "backtest start": Write(
+            "post", f"/api/definitions/{draft.number}/backtests", {}, "definition.propose"
+        ),
+        # A POST that only reads: every role may preview an edited definition.
+        "definition preview": Write(
+            "post",
+            "/api/definitions/preview",
+            {"contact": contact.pk, "text": stricter_yaml()},
+            "definition.view",
+        ),
     }
 
 
@@ -110,6 +121,9 @@ WRITE_NAMES = [
     "definition create",
     "definition propose",
     "definition approve",
+    "model train",
+    "definition preview",
+    "backtest start",
 ]
 
 
@@ -124,7 +138,7 @@ def test_write_when_role_allows_succeeds_else_403(api_for, cast, writes, role, n
     write = writes[name]
     response = _send(api_for(user), write)
     if write.action in MATRIX[user.role]:
-        assert response.status_code in (200, 201), response.content
+        assert response.status_code in (200, 201, 202), response.content
     else:
         assert response.status_code == 403, response.content
         assert describe(write.action) in response.json()["detail"]

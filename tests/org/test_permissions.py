@@ -17,6 +17,7 @@ EXPECTED = {
     "deal.change": {"sales", "marketing_leader", "sales_leader", "admin"},
     "import.run": {"marketing", "marketing_leader", "sales_leader", "admin"},
     "user.manage": {"admin"},
+    "model.train": {"marketing_leader", "sales_leader", "admin"},
 }
 
 

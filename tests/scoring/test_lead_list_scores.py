@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def scored():
-    """Three scored contacts (A: fit 35, B: fit 20, D: fit −30) and one never scored."""
+    """Three scored contacts (A: fit 35, B: fit 20, D: fit -30) and one never scored."""
     senior = ContactFactory(
         email="a@big.example", seniority="vp", account=AccountFactory(employees=200)
     )

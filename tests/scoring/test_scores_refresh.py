@@ -299,3 +299,74 @@ def test_a_repeated_rescoring_task_does_nothing_the_second_time(
         _publish_stricter(marketing_leader, sales_leader, promote=False)
 
     assert rescoring_run(run_id=RescoringRun.objects.get().pk) is None
+
+
+def test_the_api_approval_that_publishes_passes_the_promote_choice_on(
+    marketing_leader, sales_leader, django_capture_on_commit_callbacks, queue_immediate
+):
+    from tests.events.rows import api_client
+
+    draft = definition_draft_create(by_user=marketing_leader, text=stricter_yaml())
+    definition_propose(version=draft, by_user=marketing_leader)
+    definition_approve(version=draft, user=marketing_leader)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client(sales_leader).post(
+            f"/api/definitions/{draft.number}/approve?promote=true"
+        )
+
+    assert response.status_code == 200 and response.json()["status"] == "live"
+    assert RescoringRun.objects.get().promote is True
+    runs = api_client(sales_leader).get("/api/rescoring-runs").json()
+    assert (runs[0]["version"], runs[0]["status"]) == (draft.number, "done")
+
+
+def test_the_publishing_leader_is_offered_the_promote_choice_on_the_page(
+    client, marketing_leader, sales_leader, django_capture_on_commit_callbacks, queue_immediate
+):
+    draft = definition_draft_create(by_user=marketing_leader, text=stricter_yaml())
+    definition_propose(version=draft, by_user=marketing_leader)
+    client.force_login(marketing_leader)
+    first = client.get(f"/scoring/definition/{draft.number}/").content.decode()
+    client.post(f"/scoring/definition/{draft.number}/approve/")
+    client.force_login(sales_leader)
+    second = client.get(f"/scoring/definition/{draft.number}/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/scoring/definition/{draft.number}/approve/", {"promote": "on"})
+
+    assert 'name="promote"' not in first and 'name="promote"' in second
+    assert RescoringRun.objects.get().promote is True
+
+
+def test_the_definition_page_shows_the_rescoring_progress(client, marketing_leader):
+    contact = _lead("ana@acme.example", stage="sql")
+    run = RescoringRun.objects.create(version=definition_live(), total=1)
+    client.force_login(marketing_leader)
+
+    queued = client.get("/scoring/definition/").content.decode()
+    from smarketing.scoring.refresh import rescoring_run
+
+    rescoring_run(run_id=run.pk)
+    done = client.get("/scoring/definition/rescoring/").content.decode()
+
+    assert 'hx-trigger="every 2s"' in queued and "Waiting for the queue" in queued
+    assert "1 contacts rescored" in done and "every 2s" not in done
+    assert CurrentContactScore.objects.filter(contact=contact).exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_rescore_command_rescores_everyone_now(db):
+    from typer.testing import CliRunner
+
+    from smarketing import cli
+
+    cli.register_plugins_once()
+    contact = _hand_raiser("ana@acme.example")
+
+    result = CliRunner().invoke(cli.app, ["definition", "rescore", "--promote"])
+
+    contact.refresh_from_db()
+    assert result.exit_code == 0, result.output
+    assert "rescored 1 contacts" in result.output and "1 became MQLs" in result.output
+    assert contact.lifecycle_stage == "mql"

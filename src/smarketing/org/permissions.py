@@ -53,6 +53,7 @@ MATRIX: dict[str, frozenset[str]] = {
         "definition.propose",
         # Counts for the leader's team kind; both kinds must approve a draft.
         "definition.approve",
+        "model.train",
     },
     Role.ADMIN: VIEW_ALL
     | {
@@ -70,6 +71,7 @@ MATRIX: dict[str, frozenset[str]] = {
         "events.view",
         "source.manage",
         "definition.propose",
+        "model.train",
     },
 }
 

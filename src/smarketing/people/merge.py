@@ -29,11 +29,12 @@ def _history_relations() -> list[models.ForeignObjectRel]:
 def _history_move(*, keep: Contact, drop: Contact) -> None:
     # A table holding one row per contact (a one-to-one, a unique per contact) fails loudly
     # here with an IntegrityError when both have a row: such a table needs its own rule.
-    # The current scores are a cache of one row per contact and group: `drop`'s go, and `keep`
-    # is rescored after the merge.
-    from smarketing.scoring.models import CurrentContactScore
+    # Current scores and the prediction are caches of one row per contact (and group): `drop`'s
+    # go; `keep` is rescored after the merge and predicted again at the next refresh.
+    from smarketing.scoring.models import ContactPrediction, CurrentContactScore
 
     CurrentContactScore.objects.filter(contact=drop).delete()
+    ContactPrediction.objects.filter(contact=drop).delete()
     for relation in _history_relations():
         name = relation.field.name
         relation.related_model._base_manager.filter(**{name: drop.pk}).update(**{name: keep.pk})

@@ -15,6 +15,8 @@ from smarketing.org.schemas import ERRORS, WRITE_ERRORS
 from smarketing.people.queries import contacts_visible_to
 from smarketing.scoring import queries, services
 from smarketing.scoring.models import DefinitionVersion
+from smarketing.scoring.preview import definition_read, preview_contact, score_dict
+from smarketing.scoring.preview_schemas import PreviewIn, PreviewOut
 from smarketing.scoring.schemas import (
     ContactScoreOut,
     DefinitionIn,
@@ -89,6 +91,34 @@ def version_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_out(v, detail=False) for v in queries.versions_list()]
 
 
+# Before "/{number}", which would otherwise take "preview" for a number.
+@router.post(
+    "/preview",
+    response={200: PreviewOut, **WRITE_ERRORS},
+    summary="Preview a contact's scores under an edited definition",
+    description="The contact scored with the definition given (YAML `text` or plain-data "
+    "`definition`; nothing is saved) and with the live version, each in the shape of "
+    "GET /api/contacts/{id}/score. A mistake in the definition is a 400 naming its path.",
+)
+def definition_preview(request: HttpRequest, payload: PreviewIn) -> dict[str, Any]:
+    require(request.user, "definition.view")
+    contact = get_or_404(contacts_visible_to(request.user), payload.contact, "contact")
+    definition = definition_read(text=payload.text, data=payload.definition)
+    now = timezone.now()
+    preview = preview_contact(definition=definition, contact=contact, now=now)
+    assert preview.draft is not None
+    # The prediction does not depend on the rules: both sides carry the live one.
+    prediction = _prediction_dict(preview.live.prediction)
+    return {
+        "contact": contact.pk,
+        "draft": {**score_dict(preview.draft, version=None, now=now), "prediction": prediction},
+        "live": {
+            **score_dict(preview.live.result, version=preview.live.version, now=now),
+            "prediction": prediction,
+        },
+    }
+
+
 @router.get(
     "/{number}",
     response={200: VersionDetailOut, **ERRORS},
@@ -142,11 +172,14 @@ def draft_propose(request: HttpRequest, number: int) -> dict[str, Any]:
     response={200: VersionDetailOut, **WRITE_ERRORS},
     summary="Approve a proposed draft",
     description="For the leader's team kind. The draft goes live once a marketing and a sales "
-    "leader have approved its current revision.",
+    "leader have approved its current revision, and every contact is rescored in the "
+    "background (GET /api/rescoring-runs). `promote` (query, used by the approval that "
+    "publishes): whether contacts that now meet the MQL criteria become MQLs in that run; "
+    "otherwise they do at their next activity.",
 )
-def draft_approve(request: HttpRequest, number: int) -> dict[str, Any]:
+def draft_approve(request: HttpRequest, number: int, promote: bool = False) -> dict[str, Any]:
     require(request.user, "definition.approve")
-    services.definition_approve(version=_version(number), user=request.user)
+    services.definition_approve(version=_version(number), user=request.user, promote=promote)
     return _detail(number)
 
 
@@ -167,4 +200,18 @@ def contact_score_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
         "definition_version": score.version,
         "computed_at": score.computed_at,
         "groups": [group.to_dict() for group in score.result.groups],
+        "prediction": _prediction_dict(score.prediction),
+    }
+
+
+def _prediction_dict(prediction: Any) -> dict[str, Any] | None:
+    if prediction is None:
+        return None
+    return {
+        "probability": prediction.probability,
+        "model": prediction.model_id,
+        "window_days": prediction.window_days,
+        "factors": [
+            {"name": f.name, "label": f.label, "value": f.value} for f in prediction.factors
+        ],
     }

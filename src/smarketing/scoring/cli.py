@@ -13,6 +13,8 @@ import numpy as np
 import typer
 from typer.core import TyperCommand
 
+from smarketing.scoring.backtest_cli import BacktestFormat, backtest_command
+
 # Options that take one or more values: `--drop A B` means `--drop A --drop B`.
 MULTI_VALUE_OPTIONS = frozenset({"--drop", "--keep", "--negative"})
 
@@ -187,6 +189,46 @@ def register_definition(app: typer.Typer, *, setup_django: Callable[[], None]) -
         for version in queries.versions_list():
             typer.echo(_version_line(version))
 
+    @definition_app.command("rescore")
+    def rescore(
+        promote: Annotated[
+            bool,
+            typer.Option(help="Make contacts that now meet the MQL criteria MQLs in this run."),
+        ] = False,
+    ) -> None:
+        """Rescore every contact under the live version now, in this process (a version going
+        live does this on the queue; use it after a failed run or a bulk change)."""
+        setup_django()
+        from smarketing.scoring.models import RescoringRun
+        from smarketing.scoring.refresh import rescoring_run
+        from smarketing.scoring.scores import definition_in_force
+
+        version, _ = definition_in_force()
+        run = RescoringRun.objects.create(version=version, promote=promote)
+        done = rescoring_run(run_id=run.pk)
+        assert done is not None  # just created, so still queued
+        typer.echo(
+            f"rescored {done.done} contacts under version {version.number}: "
+            f"{done.changed} scores changed, {done.promoted} became MQLs"
+        )
+
+    @definition_app.command("backtest")
+    def backtest(
+        file: Annotated[Path, typer.Argument(help="The definition YAML to backtest.")],
+        since: Annotated[
+            str | None, typer.Option(help="Start of the window, YYYY-MM-DD (default: 90 days ago).")
+        ] = None,
+        until: Annotated[
+            str | None, typer.Option(help="End of the window (excluded), YYYY-MM-DD; default now.")
+        ] = None,
+        output: Annotated[
+            BacktestFormat, typer.Option("--format", help="table or json.")
+        ] = BacktestFormat.table,
+    ) -> None:
+        """What FILE would have changed against the live version over a past window."""
+        setup_django()
+        backtest_command(file=file, since=since, until=until, output=output)
+
 
 def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
     """Add `smarketing model ...` and `smarketing definition ...`. `evaluate` reads only the CSV
@@ -194,6 +236,9 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
     register_definition(app, setup_django=setup_django)
     model_app = typer.Typer(help="The predictive lead-scoring model.", no_args_is_help=True)
     app.add_typer(model_app, name="model")
+    from smarketing.scoring.cli_model import register_model_train
+
+    register_model_train(model_app, setup_django=setup_django)
 
     @model_app.command("evaluate", cls=MultiValueCommand)
     def evaluate(

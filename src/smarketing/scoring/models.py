@@ -213,3 +213,99 @@ class RescoringRun(models.Model):
 
     def __str__(self) -> str:
         return f"rescoring for v{self.version_id} ({self.status}, {self.done}/{self.total})"
+
+
+class ModelStatus(models.TextChoices):
+    TRAINED = "trained", "Trained"
+    REFUSED = "refused", "Refused"
+
+
+class PredictiveModel(models.Model):
+    """One training of the predictive model, kept for good (the model page's history). A refusal
+    (too few outcomes) is a row too, with its reason. The current model is the newest training
+    if it succeeded; after a refusal there is none and the rule score stands alone."""
+
+    trained_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=10, choices=ModelStatus.choices)
+    reason = models.TextField(blank=True, help_text="Why training was refused.")
+    window_days = models.PositiveIntegerField(
+        help_text="A lead is positive when it reached SQL or later within this many days."
+    )
+    observe_days = models.PositiveIntegerField(
+        help_text="Features are taken this many days after a lead arrived (or at its outcome)."
+    )
+    model_settings = models.JSONField(
+        default=dict, help_text="The modelling settings used (predictive.ModelSettings)."
+    )
+    data_from = models.DateTimeField(null=True, blank=True, help_text="Oldest lead learned from.")
+    data_until = models.DateTimeField(null=True, blank=True, help_text="Newest lead learned from.")
+    rows = models.PositiveIntegerField(default=0)
+    positives = models.PositiveIntegerField(default=0)
+    metrics = models.JSONField(default=dict)
+    fitted = models.BinaryField(null=True, blank=True, help_text="The pickled TrainedModel.")
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty for the schedule and the command line.",
+    )
+    duration_seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"model {self.pk} {self.status} at {self.trained_at:%Y-%m-%d %H:%M}"
+
+
+class ContactPrediction(models.Model):
+    """A lead's current predicted probability of reaching SQL within the model's window, one
+    row per open lead, rewritten after each training and daily. `factors`: the model's top
+    factors with this contact's values, for the score's explanation."""
+
+    contact = models.OneToOneField(
+        "people.Contact", on_delete=models.CASCADE, related_name="prediction"
+    )
+    model = models.ForeignKey(PredictiveModel, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    factors = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}: {self.probability:.3f}"
+
+
+class BacktestRun(models.Model):
+    """A backtest of one revision of a version against the live version over [since, until):
+    what it would have changed (rules.backtest). The text backtested is kept, so the run shows
+    exactly what was asked for; once the version has a newer revision, or another version went
+    live, the run is stale. `done` of `total` contacts, for the progress shown."""
+
+    version = models.ForeignKey(DefinitionVersion, on_delete=models.CASCADE, related_name="+")
+    revision = models.PositiveIntegerField()
+    text = models.TextField(help_text="The version's text at that revision.")
+    live_number = models.PositiveIntegerField(help_text="The live version compared with.")
+    since = models.DateTimeField()
+    until = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(since__lt=models.F("until")), name="backtest_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"backtest of v{self.version_id} r{self.revision} ({self.status})"

@@ -40,6 +40,7 @@ from smarketing.scoring.models import (
     ScoreChange,
 )
 from smarketing.scoring.mql import PROMOTABLE, mql_by_rule
+from smarketing.scoring.predictions import predictions_for
 from smarketing.scoring.scores import definition_in_force
 
 logger = logging.getLogger(__name__)
@@ -158,6 +159,7 @@ def _chunk_refresh(
             contacts=contacts,
             touchpoints_by_contact=touchpoints,
             now=now,
+            predicted=predictions_for(contact_ids=ids),
         )
     )
     changed = _store(results, version=version, now=now, cause=cause)

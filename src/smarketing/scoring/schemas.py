@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -76,8 +77,26 @@ class GroupScoreOut(Schema):
     is_mql: bool
     mql_reason: str | None = Field(description="The MQL criterion met, in words.")
     mql_criterion: dict[str, float] | None = Field(description="The MQL criterion met.")
-    predicted: float | None = Field(description="Predicted probability (not computed yet).")
+    predicted: float | None = Field(
+        description="Predicted probability of reaching SQL within the model's window (null "
+        "without a current model or for a contact past the lead stages)."
+    )
     explanation: list[ExplanationRowOut] = Field(description="The rows sum to the total.")
+
+
+class PredictionFactorOut(Schema):
+    name: str
+    label: str
+    value: Any = Field(description="The contact's value of it, as of the prediction.")
+
+
+class PredictionOut(Schema):
+    probability: float
+    model: int = Field(description="The predictive model's id (GET /api/models).")
+    window_days: int
+    factors: list[PredictionFactorOut] = Field(
+        description="The model's top factors, with this contact's values."
+    )
 
 
 class ContactScoreOut(Schema):
@@ -85,3 +104,6 @@ class ContactScoreOut(Schema):
     definition_version: int = Field(description="The live definition version scored with.")
     computed_at: dt.datetime
     groups: list[GroupScoreOut]
+    prediction: PredictionOut | None = Field(
+        None, description="The predicted score explained; null without a prediction."
+    )

@@ -8,11 +8,12 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from smarketing.errors import InvalidInput
 from smarketing.org import permissions
-from smarketing.scoring import queries, rules, services
+from smarketing.scoring import editor, editor_rows, queries, rules, services
 from smarketing.scoring.models import DefinitionVersion
 from smarketing.web.guard import apply_errors, guarded
 
@@ -81,7 +82,7 @@ def _tables(definition: rules.Definition) -> dict[str, Any]:
     }
 
 
-def _version_or_404(number: int) -> DefinitionVersion:
+def version_or_404(number: int) -> DefinitionVersion:
     services.definition_live()
     version = queries.version_by_number(number)
     if version is None:
@@ -97,10 +98,17 @@ def definition_overview(request: HttpRequest) -> HttpResponse:
         "live": live,
         "versions": versions,
         "can_propose": permissions.can(request.user, "definition.propose"),
+        "rescoring": queries.rescoring_latest(),
         "section": SECTION,
         **_tables(queries.definition_of(live)),
     }
     return render(request, "scoring/definition.html", context)
+
+
+@guarded("definition.view")
+def rescoring_progress(request: HttpRequest) -> HttpResponse:
+    """The latest full rescoring's progress, polled by the Definition page while it runs."""
+    return render(request, "scoring/_rescoring.html", {"rescoring": queries.rescoring_latest()})
 
 
 @require_POST
@@ -112,39 +120,63 @@ def draft_new(request: HttpRequest) -> HttpResponse:
 
 
 def _version_page(
-    request: HttpRequest, version: DefinitionVersion, *, form: DraftForm | None, status: int = 200
+    request: HttpRequest,
+    version: DefinitionVersion,
+    *,
+    form: DraftForm | None = None,
+    rows: editor_rows.Editor | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    """The version with its sign-off; for a draft the user may change, the editor: the rules as
+    rows (the default) or as the file (`?view=file`, or a failed save of the file)."""
     state = queries.sign_off(version)
     user = request.user
     can_propose = version.is_draft and permissions.can(user, "definition.propose")
-    if form is None and can_propose:
+    view = "file" if form is not None or request.GET.get("view") == "file" else "rows"
+    if rows is not None:
+        view = "rows"
+    if can_propose and view == "file" and form is None:
         form = DraftForm(initial={"text": version.text})
+    definition = queries.definition_of(version)
+    if can_propose and view == "rows" and rows is None:
+        rows = editor_rows.editor_from_data(rules.definition_to_dict(definition))
     context = {
         "version": version,
         "state": state,
         "status_text": state.describe(version),
         "changes": [c.describe() for c in queries.definition_changes(version)],
         "history": version.approvals.all(),
+        "view": view,
         "form": form if can_propose else None,
+        "editor": rows if can_propose else None,
         "can_propose": can_propose,
         "can_approve": version.is_draft
         and version.proposed_at is not None
         and permissions.can(user, "definition.approve")
         and not any(a.user_id == user.pk for a in state.approvals),
+        # The other team has approved: this leader's approval publishes the version.
+        "approval_publishes": len(state.waiting_for) == 1
+        and state.waiting_for[0]
+        == f"the {getattr(getattr(user, 'team', None), 'kind', '')} leader",
+        "backtest_url": reverse("scoring:version-backtest", kwargs={"number": version.number})
+        if version.is_draft
+        else None,
         "section": SECTION,
-        **_tables(queries.definition_of(version)),
+        **_tables(definition),
     }
     return render(request, "scoring/version.html", context, status=status)
 
 
 @guarded("definition.view")
 def version_detail(request: HttpRequest, number: int) -> HttpResponse:
-    version = _version_or_404(number)
+    version = version_or_404(number)
     if request.method == "GET":
-        return _version_page(request, version, form=None)
+        return _version_page(request, version)
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     permissions.require(request.user, "definition.propose")
+    if "text" not in request.POST:
+        return _save_rows(request, version)
     form = DraftForm(request.POST)
     if form.is_valid():
         try:
@@ -159,8 +191,28 @@ def version_detail(request: HttpRequest, number: int) -> HttpResponse:
     return _version_page(request, version, form=form, status=400)
 
 
+def _save_rows(request: HttpRequest, version: DefinitionVersion) -> HttpResponse:
+    """Save the editor's rows as the draft's file: read by the rule engine and written in its
+    canonical form, the same text the file view saves. With any mistake nothing is saved and
+    the rows come back with each mistake beside its input."""
+    data = editor.data_from_form(request.POST)
+    try:
+        definition = rules.definition_from_dict(data)
+        services.definition_draft_update(
+            version=version, text=rules.dump(definition), by_user=request.user
+        )
+    except rules.DefinitionError as exc:
+        rows = editor_rows.editor_from_data(data, errors=exc.errors)
+    except InvalidInput as exc:
+        rows = editor_rows.editor_from_data(data, errors=exc.errors)
+    else:
+        messages.success(request, f"Draft saved (revision {version.revision}).")
+        return redirect("scoring:version", number=version.number)
+    return _version_page(request, version, rows=rows, status=400)
+
+
 def _act(request: HttpRequest, number: int, done: str, act: Any) -> HttpResponse:
-    version = _version_or_404(number)
+    version = version_or_404(number)
     try:
         act(version)
     except InvalidInput as exc:
@@ -183,8 +235,18 @@ def version_propose(request: HttpRequest, number: int) -> HttpResponse:
 @guarded("definition.approve")
 def version_approve(request: HttpRequest, number: int) -> HttpResponse:
     def act(version: DefinitionVersion) -> None:
-        services.definition_approve(version=version, user=request.user)
+        promote = request.POST.get("promote") == "on"
+        services.definition_approve(version=version, user=request.user, promote=promote)
         if version.status == "live":
-            messages.success(request, f"Both teams approved: version {version.number} is live.")
+            then = (
+                "contacts that now meet the criteria become MQLs"
+                if promote
+                else "contacts that now meet the criteria become MQLs at their next activity"
+            )
+            messages.success(
+                request,
+                f"Both teams approved: version {version.number} is live. Every contact is "
+                f"being rescored; {then}.",
+            )
 
     return _act(request, number, "Your approval of version {n} is recorded.", act)

@@ -18,7 +18,13 @@ from smarketing.org import permissions
 from smarketing.people.models import Contact
 from smarketing.people.queries import contacts_filter, contacts_visible_to
 from smarketing.people.timeline import contact_timeline
-from smarketing.scoring.queries import contacts_score_filter, contacts_sort, contacts_with_scores
+from smarketing.scoring.history_chart import history_chart
+from smarketing.scoring.queries import (
+    contacts_score_filter,
+    contacts_sort,
+    contacts_with_scores,
+    score_history,
+)
 from smarketing.scoring.rules.model import DEFAULT_GROUP_ID
 from smarketing.scoring.scores import contact_score
 from smarketing.web.forms import ActivityForm, ContactFilterForm, StageForm
@@ -72,6 +78,7 @@ def _contact_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
+    now = timezone.now()
     if stage_form is None and permissions.can(user, "contact.transition", contact):
         stage_form = StageForm(current=contact.lifecycle_stage)
     if activity_form is None and permissions.can(user, "activity.change", contact):
@@ -80,7 +87,11 @@ def _contact_page(
         "contact": contact,
         "stage_label": LABELS[Stage(contact.lifecycle_stage)] if contact.lifecycle_stage else "",
         "timeline": contact_timeline(contact=contact),
-        "score": contact_score(contact=contact, now=timezone.now()),
+        "score": contact_score(contact=contact, now=now),
+        "score_chart": history_chart(
+            [(p.at, p.total) for p in score_history(contact=contact, group=DEFAULT_GROUP_ID)],
+            now=now,
+        ),
         "stage_form": stage_form,
         "activity_form": activity_form,
         "section": SECTION,
