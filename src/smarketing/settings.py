@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "smarketing.lifecycle",
     "smarketing.deals",
     "smarketing.handoff",
+    "smarketing.notify",
     "smarketing.events",
     "smarketing.imports",
     "smarketing.scoring",

@@ -1,0 +1,40 @@
+"""Alerts are rows first; a repeated alert under the same key is recorded once."""
+
+from __future__ import annotations
+
+import pytest
+
+from smarketing.notify.models import Notification
+from smarketing.notify.services import notifications_read, notify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_alert_is_recorded_unread_for_its_user(rep):
+    made = notify(user=rep, kind="mql_assigned", title="Ana Berg is yours", url="/contacts/1/")
+
+    assert made is not None and made.read_at is None
+    assert Notification.objects.filter(user=rep, read_at__isnull=True).count() == 1
+
+
+def test_the_same_dedupe_key_records_the_alert_once(rep):
+    first = notify(user=rep, kind="sla_breached", title="Breached", dedupe_key="sla:1:accept")
+    second = notify(user=rep, kind="sla_breached", title="Breached", dedupe_key="sla:1:accept")
+
+    assert first is not None and second is None
+    assert Notification.objects.count() == 1
+
+
+def test_an_unknown_kind_is_refused(rep):
+    with pytest.raises(ValueError):
+        notify(user=rep, kind="gossip", title="?")
+
+
+def test_reading_marks_only_that_users_unread_notifications(rep, marketer):
+    mine = notify(user=rep, kind="mql_assigned", title="a")
+    notify(user=rep, kind="mql_assigned", title="b")
+    notify(user=marketer, kind="lead_recycled", title="c")
+
+    assert notifications_read(user=rep, ids=[mine.pk]) == 1
+    assert notifications_read(user=rep) == 1
+    assert Notification.objects.filter(read_at__isnull=True).count() == 1
