@@ -15,13 +15,16 @@ from django.utils import timezone
 from smarketing.campaigns.models import Campaign
 from smarketing.content.models import ContentAsset
 from smarketing.deals.models import Deal
-from smarketing.demo.generate import PARTS, generate, reset
+from smarketing.demo.definition import company_yaml
+from smarketing.demo.generate import PARTS, existing_data, generate, reset
 from smarketing.demo.timeline import simulate
 from smarketing.demo.truths import DEFAULT_SEED
 from smarketing.handoff.models import Activity
 from smarketing.lifecycle.models import StageTransition, TransitionReason
 from smarketing.org.models import User
 from smarketing.people.models import Account, Contact
+from smarketing.scoring.models import DefinitionVersion
+from smarketing.scoring.services import definition_draft_create, definition_live
 
 
 @pytest.fixture(autouse=True)
@@ -34,8 +37,9 @@ def now():
     return timezone.now().replace(microsecond=0)
 
 
-def db_digest() -> str:
-    """Every business field of every demo row, in a stable order."""
+def db_digest(now) -> str:
+    """Every business field of every demo row, in a stable order. Moves the event processing
+    made (as of when it ran, after `now`) are compared without their time."""
     rows = [
         *Campaign.objects.order_by("name").values_list(
             "name", "channel", "utm_campaign", "start_date", "end_date", "cost", "created_at"
@@ -51,30 +55,39 @@ def db_digest() -> str:
             "owner__email",
             "created_at",
         ),
-        *Contact.objects.order_by("email").values_list(
-            "email",
-            "first_name",
-            "last_name",
-            "title",
-            "seniority",
-            "phone",
-            "country",
-            "account__domain",
-            "owner__email",
-            "source_channel",
-            "source_campaign__name",
-            "lifecycle_stage",
-            "lifecycle_stage_at",
-            "created_at",
+        *(
+            (*row[:-2], row[-2] if row[-2] < now else "at processing", row[-1])
+            for row in Contact.objects.order_by("email").values_list(
+                "email",
+                "first_name",
+                "last_name",
+                "title",
+                "seniority",
+                "phone",
+                "country",
+                "account__domain",
+                "owner__email",
+                "source_channel",
+                "source_campaign__name",
+                "lifecycle_stage",
+                "lifecycle_stage_at",
+                "created_at",
+            )
         ),
-        *StageTransition.objects.order_by("contact__email", "at", "to_stage").values_list(
-            "contact__email",
-            "from_stage",
-            "to_stage",
-            "at",
-            "by_user__email",
-            "by_rule",
-            "reason__code",
+        *(
+            # A move made when the events were processed is dated then, not in the year.
+            (*row[:3], row[3] if row[3] < now else "at processing", *row[4:])
+            for row in StageTransition.objects.order_by(
+                "contact__email", "at", "to_stage"
+            ).values_list(
+                "contact__email",
+                "from_stage",
+                "to_stage",
+                "at",
+                "by_user__email",
+                "by_rule",
+                "reason__code",
+            )
         ),
         *Deal.objects.order_by("account__domain", "created_at").values_list(
             "account__domain",
@@ -103,16 +116,16 @@ def db_digest() -> str:
 
 def test_same_seed_writes_the_same_data_and_another_seed_other_data(db, now):
     generate(simulate(seed=5, contacts=120, now=now))
-    first = db_digest()
+    first = db_digest(now)
     reset()
     generate(simulate(seed=5, contacts=120, now=now))
-    again = db_digest()
+    again = db_digest(now)
     reset()
     other = simulate(seed=6, contacts=120, now=now)
     generate(other)
 
     assert first == again
-    assert db_digest() != first
+    assert db_digest(now) != first
     assert other.truths != simulate(seed=5, contacts=10, now=now).truths
 
 
@@ -161,6 +174,24 @@ def test_progress_reports_each_parts_announced_size(db, now):
     )
 
     assert done == {part.name: part.size(timeline) for part in PARTS}
+
+
+def test_shipped_default_installed_on_first_use_is_no_data_and_is_dated_again(db, now):
+    definition_live()  # a new install showed its default, say on the definition page
+    timeline = simulate(seed=DEFAULT_SEED, contacts=40, now=now)
+
+    assert existing_data() == {}
+    generate(timeline)
+
+    default, lumen = DefinitionVersion.objects.order_by("number")
+    assert (default.number, default.went_live_at) == (1, timeline.start)
+    assert (lumen.number, lumen.status) == (2, "live")
+
+
+def test_a_definition_of_the_companys_own_is_data(db, marketing_leader):
+    definition_draft_create(by_user=marketing_leader, text=company_yaml())
+
+    assert existing_data()["definition versions"] == 2
 
 
 def test_missing_reason_stops_generation_and_writes_nothing(db, now):

@@ -1,8 +1,8 @@
 """Writing a simulated Timeline into the database, part by part, through the services.
 
 PARTS is the registry: a later capability adds its own module under demo/parts/ and appends its
-Part here (events through the event API, MQLs through the scoring engine, SLA clocks), reading
-the same Timeline and the Context of rows written before it.
+Part here (the definition's sign-off, events through the event API, SLA clocks), reading the
+same Timeline and the Context of rows written before it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from smarketing.campaigns.models import Campaign
 from smarketing.content.models import ContentAsset
 from smarketing.deals.models import Deal
 from smarketing.demo.context import Context, Part
-from smarketing.demo.parts import crm, events, lifecycle, org, sales
+from smarketing.demo.parts import crm, definition, events, lifecycle, org, sales
 from smarketing.demo.sim.catalogue import DOMAIN, TEAMS
 from smarketing.demo.timeline import Timeline
 from smarketing.events.models import Identity, RawEvent, RejectedEvent, Touchpoint, WriteKey
@@ -25,11 +25,23 @@ from smarketing.handoff.models import Activity
 from smarketing.lifecycle.models import StageTransition
 from smarketing.org.models import Team, User
 from smarketing.people.models import Account, Contact
+from smarketing.scoring.models import DefinitionApproval, DefinitionVersion, RescoringRun
 
-PARTS: list[Part] = [org.PART, crm.PART, lifecycle.PART, sales.PART, events.PART]
+# The definition goes live before the events are processed, which score and promote with it.
+PARTS: list[Part] = [
+    org.PART,
+    crm.PART,
+    lifecycle.PART,
+    sales.PART,
+    definition.PART,
+    events.PART,
+]
 
 # The CRM tables the demo fills, children first (the order --reset deletes them in).
 CRM_MODELS: tuple[type[models.Model], ...] = (
+    RescoringRun,
+    DefinitionApproval,
+    DefinitionVersion,
     Touchpoint,
     Identity,
     RejectedEvent,
@@ -91,6 +103,10 @@ def demo_users() -> models.QuerySet[User]:
 def existing_data() -> dict[str, int]:
     """Rows that stop the demo from running without --reset (it never mixes with real data)."""
     found = {m._meta.verbose_name_plural: m.objects.count() for m in reversed(CRM_MODELS)}
+    if definition.untouched_default():
+        # The shipped default installed on first use is no data of the company's.
+        for model in (DefinitionVersion, RescoringRun):
+            found[model._meta.verbose_name_plural] = 0
     found["demo users"] = demo_users().count()
     found["demo teams"] = Team.objects.filter(name__in=[t.name for t in TEAMS]).count()
     return {name: n for name, n in found.items() if n}

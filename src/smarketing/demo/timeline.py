@@ -141,7 +141,7 @@ class SimDeal:
 
 @dataclass(slots=True)
 class SimEvent:
-    """Web, email and webinar activity; stored once the event API lands (docs/demo.md)."""
+    """Web, email and webinar activity, sent through the event API by parts/events.py."""
 
     contact: int
     at: dt.datetime
@@ -155,6 +155,7 @@ class SimEvent:
     utm_medium: str = ""
     utm_campaign: str = ""
     referrer: str = ""
+    form: str = ""  # a form_submit's form id (sim/touch.form_name)
 
 
 @dataclass
@@ -177,7 +178,7 @@ class Timeline:
 
 def simulate(*, seed: int, contacts: int, now: dt.datetime) -> Timeline:
     """Twelve months of the demo company ending at `now` (an aware datetime)."""
-    from smarketing.demo.sim import company, deals, events, journey
+    from smarketing.demo.sim import company, deals, events, journey, qualify
 
     if contacts < 1:
         raise ValueError(f"contacts must be at least 1, got {contacts}")
@@ -187,9 +188,10 @@ def simulate(*, seed: int, contacts: int, now: dt.datetime) -> Timeline:
     )
     rng = random.Random(seed)
     company.build(timeline, rng, contacts=contacts)
-    paths = journey.build(timeline)
-    deals.build(timeline, paths)
-    events.build(timeline)
+    qualifier = qualify.Qualifier(timeline)
+    paths = journey.build(timeline, qualifier)
+    deals.build(timeline, paths, qualifier)
+    events.collect(timeline, [p.events for p in paths])
     _check(timeline)
     return timeline
 

@@ -19,7 +19,9 @@ from smarketing.demo.sim.names import slug
 DEFAULT_SEED = 42
 FORMAT = "smarketing-demo-truths/1"
 # A segment multiplier acts on each of these steps as multiplier ** (1 / len(STEPS)), so it is
-# the true factor on a lead's chance to become a customer through its own deal.
+# the true factor on a lead's chance to become a customer through its own deal. On lead→mql it
+# acts on the lead's interest, which the scoring engine then judges with the company's
+# definition (sim/journey.py), so that step also carries the definition's own judgement of fit.
 STEPS = ("lead→mql", "mql→sal", "sal→sql", "sql→opportunity", "opportunity→won")
 
 Condition = dict[str, Any]

@@ -13,21 +13,13 @@ from typing import Any
 from django.utils import timezone
 
 from smarketing.demo.context import Advance, Context, Part
-from smarketing.demo.sim.catalogue import DOMAIN
+from smarketing.demo.sim.touch import SITE_HOST, TRACK_NAMES
 from smarketing.demo.timeline import SimEvent, Timeline
 from smarketing.events.processing.run import events_process
 from smarketing.events.services import events_ingest, writekey_create
 
 BATCH = 500  # messages per ingest call, like one request of a batching client
-TRACK_NAMES = {
-    "form_submit": "Form Submitted",
-    "email_open": "Email Opened",
-    "email_click": "Email Link Clicked",
-    "content_download": "Content Downloaded",
-    "webinar_registered": "Webinar Registered",
-    "webinar_attended": "Webinar Attended",
-}
-SITE = f"https://www.{DOMAIN}"
+SITE = f"https://{SITE_HOST}"
 
 
 def size(tl: Timeline) -> int:
@@ -41,21 +33,8 @@ def _campaign_context(e: SimEvent) -> dict[str, str]:
     return {k: v for k, v in fields.items() if v}
 
 
-def _form_id(e: SimEvent, *, subscriber: bool, first: bool) -> str:
-    """A newsletter sign-up names itself so, which makes a subscriber rather than a lead."""
-    if first and subscriber:
-        return "newsletter-signup"
-    return e.path.strip("/").replace("/", "-") or "form"
-
-
 def _message(
-    ctx: Context,
-    e: SimEvent,
-    *,
-    serial: int,
-    asset_urls: dict[int, str],
-    first_form: bool,
-    subscribers: set[int],
+    ctx: Context, e: SimEvent, *, serial: int, asset_urls: dict[int, str]
 ) -> list[dict[str, Any]]:
     """One simulated event as the messages a website or email tool would send for it."""
     contact = ctx.timeline.contacts[e.contact]
@@ -74,9 +53,8 @@ def _message(
     if e.asset is not None:
         properties["url"] = asset_urls[e.asset]
     if e.kind == "form_submit":
-        properties |= {
-            "form_id": _form_id(e, subscriber=e.contact in subscribers, first=first_form)
-        }
+        # A newsletter sign-up names itself so, which keeps a subscriber a subscriber.
+        properties |= {"form_id": e.form}
         traits = {
             "email": contact.email,
             "firstName": contact.first_name,
@@ -101,27 +79,8 @@ def run(ctx: Context, advance: Advance) -> None:
     asset_urls = {i: a.url for i, a in enumerate(ctx.timeline.assets)}
     events = sorted(ctx.timeline.events, key=lambda e: e.at)
     messages: list[dict[str, Any]] = []
-    filled: set[int] = set()  # contacts that have filled a form already
-    # Contacts whose first stage is subscriber came in through the newsletter form.
-    subscribers = {
-        t.contact
-        for t in ctx.timeline.transitions
-        if t.origin == "create" and t.to_stage == "subscriber"
-    }
     for serial, e in enumerate(events):
-        first_form = e.kind == "form_submit" and e.contact not in filled
-        if first_form:
-            filled.add(e.contact)
-        messages.extend(
-            _message(
-                ctx,
-                e,
-                serial=serial,
-                asset_urls=asset_urls,
-                first_form=first_form,
-                subscribers=subscribers,
-            )
-        )
+        messages.extend(_message(ctx, e, serial=serial, asset_urls=asset_urls))
     received_at = timezone.now()
     for start in range(0, len(messages), BATCH):
         batch = messages[start : start + BATCH]

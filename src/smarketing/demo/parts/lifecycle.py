@@ -1,7 +1,8 @@
 """Every later lifecycle move through lifecycle.services.stage_transition, dated in the past.
 
-Marketing's moves (to MQL) are made by a named demo rule for now; when the scoring engine lands,
-MQLs come from it instead (docs/demo.md).
+The moves to MQL are the scoring engine's: the simulation found the moment each contact met the
+live definition's criteria (sim/qualify.py), and the transition's by_rule names the definition
+version and the criterion met, as the engine's own moves do (scoring.mql.mql_by_rule).
 """
 
 from __future__ import annotations

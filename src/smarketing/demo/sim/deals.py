@@ -13,12 +13,14 @@ import random
 
 from smarketing.demo.sim.clock import Calendar, add_business_hours
 from smarketing.demo.sim.journey import Path
+from smarketing.demo.sim.qualify import Qualifier
 from smarketing.demo.timeline import SimActivity, SimDeal, SimTransition, Timeline
 from smarketing.demo.truths import STEPS
 
 P_WIN = 0.36
 DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
+MINUTE = dt.timedelta(minutes=1)
 LOSS_REASONS = {
     "price": 3.0,
     "competitor": 3.0,
@@ -61,8 +63,8 @@ def _open_stage(deal: SimDeal, now: dt.datetime) -> str:
 
 
 class DealMaker:
-    def __init__(self, timeline: Timeline, paths: list[Path]) -> None:
-        self.tl, self.paths = timeline, paths
+    def __init__(self, timeline: Timeline, paths: list[Path], qualifier: Qualifier) -> None:
+        self.tl, self.paths, self.qualifier = timeline, paths, qualifier
         self.rng = random.Random()
         self.calendars = [
             Calendar.of(
@@ -153,8 +155,27 @@ class DealMaker:
         at = add_business_hours(deal.closed_at, self.rng.uniform(1, 16), self.calendars[owner.team])
         for i in deal.members:
             path = self.paths[i]
-            if path.moves and path.moves[-1].to_stage == "opportunity":
-                path.move(at, stage, by_user=deal.owner, reason=why)
+            if not (path.moves and path.moves[-1].to_stage == "opportunity"):
+                continue
+            if path.move(at, stage, by_user=deal.owner, reason=why) and stage == "recycled":
+                self.requalify(i, at)
+
+    def requalify(self, i: int, since: dt.datetime) -> None:
+        """A recycled buyer who still shows interest meets the MQL criteria again; the owner
+        calls and, with the deal just lost, recycles the lead until the timing is right."""
+        path, c = self.paths[i], self.tl.contacts[i]
+        verdict = self.qualifier.first(i, path.events, stage="recycled", since=since)
+        if verdict is None or not path.move(verdict[0], "mql", by_rule=verdict[1]):
+            return
+        rep = self.tl.users[c.owner]
+        assert rep.habit is not None and rep.team is not None
+        hours = self.rng.lognormvariate(math.log(rep.habit.response_hours), 0.6)
+        t = add_business_hours(verdict[0], hours, self.calendars[rep.team])
+        subject = "Call after the lost deal"
+        if path.act(t, "call", c.owner, subject, "connected") and path.move(
+            t + 10 * MINUTE, "recycled", by_user=c.owner, reason="timing"
+        ):
+            self.requalify(i, t + 10 * MINUTE)
 
     def customers(self, members: list[int], deal: SimDeal) -> None:
         """The account's contacts become customers at the win; later ones arrive as customers."""
@@ -190,11 +211,11 @@ class DealMaker:
             )
 
 
-def build(timeline: Timeline, paths: list[Path]) -> None:
+def build(timeline: Timeline, paths: list[Path], qualifier: Qualifier) -> None:
     members: dict[int, list[int]] = {}
     for i, c in enumerate(timeline.contacts):
         members.setdefault(c.account, []).append(i)
-    maker = DealMaker(timeline, paths)
+    maker = DealMaker(timeline, paths, qualifier)
     for a in range(len(timeline.accounts)):
         maker.account(a, members.get(a, []))
     moves = [m for p in paths for m in p.moves]

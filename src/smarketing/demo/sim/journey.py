@@ -1,8 +1,12 @@
 """Each contact's own way through the funnel, and the sales work on it.
 
-Every step from lead to a won deal succeeds with a base probability times the contact's planted
-multiplier ** (1/5) (truths.STEPS), so the truths really are in the data. A journey stops at
-opportunity; the account's deal decides the rest (sim/deals.py).
+Marketing's part is interest, not a verdict: a lead shows interest (a demo request, an
+evaluation of pricing and customers) with a base probability times its planted multiplier **
+(1/5), and the scoring engine (sim/qualify.py) decides whether and when its touchpoints meet the
+live definition's MQL criteria. Every step after that (MQL→SAL, SAL→SQL, SQL→opportunity, and
+the deal in sim/deals.py) succeeds with a base probability times the same share of the
+multiplier (truths.STEPS), so the truths really are in the data. A journey stops at
+opportunity; the account's deal decides the rest.
 """
 
 from __future__ import annotations
@@ -13,19 +17,22 @@ import random
 from dataclasses import dataclass, field
 
 from smarketing.demo.sim.clock import Calendar, add_business_hours
-from smarketing.demo.timeline import SimActivity, SimContact, SimTransition, Timeline
+from smarketing.demo.sim.events import EventMaker
+from smarketing.demo.sim.qualify import Qualifier, Verdict
+from smarketing.demo.timeline import SimActivity, SimContact, SimEvent, SimTransition, Timeline
 from smarketing.demo.truths import STEPS
 
 P_SUBSCRIBER_TO_LEAD = 0.35
-P_MQL = 0.32
-P_ACCEPT = 0.72
-P_SQL = 0.55
-P_OPPORTUNITY = 0.6
+P_SUBSCRIBER_ORGANIC = 0.3  # organic visitors who only sign up for the newsletter
+P_INTEREST = 0.7  # a lead that shows buying interest (times its multiplier share)
+P_HAND_RAISER = 0.3  # of interested leads from forms and organic search, those who ask for a demo
+P_ACCEPT = 0.67
+P_SQL = 0.48
+P_OPPORTUNITY = 0.58
 P_OUTBOUND_REPLY = 0.22  # outbound skips MQL: one step standing for lead → SAL
 P_MARKETING_DISQUALIFY = 0.05
 P_DUD_DISQUALIFY = 0.15  # lead magnets attract students and fake addresses
-P_REENGAGE = 0.15
-P_HAND_RAISER = 0.3  # of MQLs, those who asked for a demo
+P_REENGAGE = 0.1  # a recycled lead's interest comes back once (times its multiplier share)
 MINUTE = dt.timedelta(minutes=1)
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
@@ -33,12 +40,14 @@ DAY = dt.timedelta(days=1)
 
 @dataclass
 class Path:
-    """One contact's moves and the sales activities on it, cut off at `now`."""
+    """One contact's moves, the sales activities on it and its web and email activity (the
+    events), cut off at `now`."""
 
     contact: int
     now: dt.datetime
     moves: list[SimTransition] = field(default_factory=list)
     acts: list[SimActivity] = field(default_factory=list)
+    events: list[SimEvent] = field(default_factory=list)
 
     def move(self, at: dt.datetime, stage: str, *, origin: str = "move", **how: object) -> bool:
         if at >= self.now:
@@ -54,7 +63,7 @@ class Path:
 
 
 class Journeys:
-    def __init__(self, timeline: Timeline) -> None:
+    def __init__(self, timeline: Timeline, qualifier: Qualifier) -> None:
         self.tl = timeline
         self.rng = random.Random()
         self.calendars = [
@@ -66,6 +75,8 @@ class Journeys:
         self.marketers = [i for i, u in enumerate(timeline.users) if u.role == "marketing"]
         dud = timeline.truths.dud_campaign
         self.dud = next(i for i, c in enumerate(timeline.campaigns) if c.name == dud)
+        self.events = EventMaker(timeline)
+        self.qualifier = qualifier
 
     def step(self, base: float, c: SimContact, steps: int = 1) -> bool:
         """One funnel step: base chance times the contact's multiplier share for `steps` steps."""
@@ -81,52 +92,93 @@ class Journeys:
     def run(self, i: int) -> Path:
         # A stream per contact: where one journey is cut at `now` cannot shift the others.
         c = self.tl.contacts[i]
-        self.rng = random.Random(f"{self.tl.seed}:journey:{c.serial}")
+        self.rng = rng = random.Random(f"{self.tl.seed}:journey:{c.serial}")
         path = Path(i, self.tl.now)
         if c.entry == "outbound":
             self.outbound(path, c)
             return path
-        t = c.created_at
-        if c.entry == "newsletter" or (c.entry == "organic" and self.rng.random() < 0.3):
-            path.move(t, "subscriber", origin="create", by_rule="demo: newsletter signup")
-            if self.rng.random() >= P_SUBSCRIBER_TO_LEAD:
-                return path
-            t += self.delay(40)
-            if not path.move(t, "lead", by_rule="demo: form fill"):
-                return path
+        subscriber = c.entry == "newsletter" or (
+            c.entry == "organic" and rng.random() < P_SUBSCRIBER_ORGANIC
+        )
+        t_lead: dt.datetime | None = c.created_at
+        if subscriber:
+            t_lead = c.created_at + self.delay(40) if rng.random() < P_SUBSCRIBER_TO_LEAD else None
+        dq = P_MARKETING_DISQUALIFY + (P_DUD_DISQUALIFY if c.source_campaign == self.dud else 0)
+        junk = t_lead is not None and rng.random() < dq
+        interested = t_lead is not None and not junk and self.step(P_INTEREST, c)
+        path.events = self.events.background(i, subscriber=subscriber, engaged=interested)
+        if interested:
+            assert t_lead is not None
+            self.interest(path, c, t_lead, first=True)
+        if subscriber:
+            path.move(
+                c.created_at, "subscriber", origin="create", by_rule="demo: newsletter signup"
+            )
         else:
             rule = "demo: list import" if c.entry == "list_import" else "demo: form fill"
-            path.move(t, "lead", origin="create", by_rule=rule)
-        self.marketing(path, c, t)
+            path.move(c.created_at, "lead", origin="create", by_rule=rule)
+        self.marketing(path, c, subscriber=subscriber, t_lead=t_lead, junk=junk)
         return path
 
-    def marketing(self, path: Path, c: SimContact, t_lead: dt.datetime) -> None:
+    def interest(self, path: Path, c: SimContact, after: dt.datetime, *, first: bool) -> None:
+        """An interest episode: a demo request soon after the form fill, or an evaluation of
+        pricing and customers days later (after the webinar, for one who attended)."""
         rng = self.rng
-        if not self.step(P_MQL, c):
-            dq = P_MARKETING_DISQUALIFY + (P_DUD_DISQUALIFY if c.source_campaign == self.dud else 0)
-            if rng.random() < dq:
-                why = self.reason({"student": 3, "bad-data": 3, "competitor": 1})
-                path.move(
-                    t_lead + self.delay(15),
-                    "disqualified",
-                    by_user=rng.choice(self.marketers),
-                    reason=why,
-                )
-            return
-        earliest = t_lead
         attended_at = (
             self.tl.campaigns[c.webinar].event_at
             if c.attended_webinar and c.webinar is not None
             else None
         )
-        if attended_at:
-            earliest = max(earliest, attended_at + HOUR)
-        if attended_at is None and c.entry in ("form", "organic") and rng.random() < P_HAND_RAISER:
-            t_mql, rule = t_lead + MINUTE * rng.uniform(2, 30), "demo: demo request"
+        hand_raiser = c.entry in ("form", "organic") and rng.random() < P_HAND_RAISER
+        if first and attended_at is None and hand_raiser:
+            at = after + MINUTE * rng.uniform(2, 30)
+            path.events.extend(self.events.hand_raise(path.contact, at, rng))
+            return
+        earliest = max(after, attended_at + HOUR) if first and attended_at else after
+        at = earliest + self.delay(10 if first else 60, 0.8 if first else 0.5)
+        if not first and hand_raiser:
+            path.events.extend(self.events.hand_raise(path.contact, at, rng))
         else:
-            t_mql, rule = earliest + self.delay(10), "demo: engagement threshold"
-        if path.move(t_mql, "mql", by_rule=rule):
-            self.sales(path, c, t_mql, round_=0)
+            path.events.extend(self.events.evaluation(path.contact, at, rng))
+
+    def qualify(
+        self, path: Path, *, stage: str, since: dt.datetime, until: dt.datetime | None = None
+    ) -> Verdict | None:
+        return self.qualifier.first(
+            path.contact, path.events, stage=stage, since=since, until=until
+        )
+
+    def marketing(
+        self,
+        path: Path,
+        c: SimContact,
+        *,
+        subscriber: bool,
+        t_lead: dt.datetime | None,
+        junk: bool,
+    ) -> None:
+        """Until the engine finds the MQL criteria met, the contact is marketing's: a subscriber
+        may become a lead by a form, a junk lead is disqualified by a marketer."""
+        rng = self.rng
+        if subscriber:
+            verdict = self.qualify(path, stage="subscriber", since=c.created_at, until=t_lead)
+            if verdict is None and t_lead is not None:
+                if not path.move(t_lead, "lead", by_rule="demo: form fill"):
+                    return
+                verdict = self.qualify(path, stage="lead", since=t_lead)
+        else:
+            verdict = self.qualify(path, stage="lead", since=c.created_at)
+        if junk:
+            assert t_lead is not None
+            t_dq = t_lead + self.delay(15)
+            if verdict is None or t_dq < verdict[0]:
+                why = self.reason({"student": 3, "bad-data": 3, "competitor": 1})
+                path.move(t_dq, "disqualified", by_user=rng.choice(self.marketers), reason=why)
+                return
+        if verdict is not None:
+            t_mql, rule = verdict
+            if path.move(t_mql, "mql", by_rule=rule):
+                self.sales(path, c, t_mql, round_=0)
 
     def sales(self, path: Path, c: SimContact, t_mql: dt.datetime, *, round_: int) -> None:
         """From MQL: the owner's first touch (delayed by their habit), then accept or reject."""
@@ -200,6 +252,7 @@ class Journeys:
             and path.move(t + 45 * MINUTE, "sql", by_user=c.owner)
         ):
             return
+        path.events.extend(self.events.sql_session(path.contact, t + 45 * MINUTE, rng))
         t = add_business_hours(t + HOUR, rng.uniform(8, 80), cal)
         if not path.act(t, "meeting", c.owner, "Product demo"):
             return
@@ -214,12 +267,13 @@ class Journeys:
                 self.reengage(path, c, t + HOUR, round_)
 
     def reengage(self, path: Path, c: SimContact, t: dt.datetime, round_: int) -> None:
-        """A recycled lead may show interest again once, months later, and be an MQL again."""
-        if round_ > 0 or self.rng.random() >= P_REENGAGE:
-            return
-        t_mql = t + self.delay(60, 0.5)
-        if path.move(t_mql, "mql", by_rule="demo: re-engaged"):
-            self.sales(path, c, t_mql, round_=round_ + 1)
+        """A recycled lead is marketing's again: its interest may come back once, months later,
+        and the engine makes it an MQL again when its touchpoints meet the criteria."""
+        if round_ == 0 and self.step(P_REENGAGE, c):
+            self.interest(path, c, t, first=False)
+        verdict = self.qualify(path, stage="recycled", since=t)
+        if verdict is not None and path.move(verdict[0], "mql", by_rule=verdict[1]):
+            self.sales(path, c, verdict[0], round_=round_ + 1)
 
     def outbound(self, path: Path, c: SimContact) -> None:
         """A rep prospects the contact; a reply makes it a SAL straight away."""
@@ -248,6 +302,6 @@ class Journeys:
         path.move(t + 2 * DAY, "recycled", by_user=c.owner, reason="no-response")
 
 
-def build(timeline: Timeline) -> list[Path]:
-    journeys = Journeys(timeline)
+def build(timeline: Timeline, qualifier: Qualifier) -> list[Path]:
+    journeys = Journeys(timeline, qualifier)
     return [journeys.run(i) for i in range(len(timeline.contacts))]
