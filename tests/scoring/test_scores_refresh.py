@@ -24,6 +24,7 @@ from smarketing.scoring.models import (
     Status,
 )
 from smarketing.scoring.refresh import (
+    account_score_explained,
     scores_decay,
     scores_deferred,
     scores_refresh,
@@ -171,11 +172,27 @@ def test_the_account_score_adds_up_its_contacts_engagement():
 
     row = CurrentAccountScore.objects.get(account=account, group="default")
     assert (row.fit, row.engagement, row.total) == (20, 50, 70)
-    assert {r["rule"]: r["points"] for r in row.explanation} == {
+    explained = account_score_explained(account_id=account.pk).default
+    assert {r.rule_id: r.points for r in explained.explanation} == {
         "employees-50-999": 20,
         "demo-request": 40,
         "pricing-page": 10,
     }
+    assert (explained.fit, explained.engagement) == (row.fit, row.engagement)
+
+
+def test_the_account_engagement_is_held_within_the_account_cap():
+    account = AccountFactory(employees=200)
+    contacts = [ContactFactory(account=account) for _ in range(6)]
+    for contact in contacts:
+        _touch(contact, kind="form", form="request-demo", path="/demo")
+
+    scores_refresh(contact_ids=[c.pk for c in contacts], cause=ScoreCause.EVENT, now=NOW)
+
+    row = CurrentAccountScore.objects.get(account=account)
+    assert (row.engagement, row.total) == (200, 220)  # 6 x 40 = 240, capped at 200
+    explained = account_score_explained(account_id=account.pk).default
+    assert explained.engagement == 200 and explained.explanation[-1].points == -40
 
 
 def test_an_account_edit_rescores_its_contacts_at_once():
@@ -259,7 +276,8 @@ def queue_immediate():
 def test_a_version_going_live_rescores_everyone_in_a_run(
     marketing_leader, sales_leader, django_capture_on_commit_callbacks, queue_immediate
 ):
-    contacts = [_lead(f"c{i}@acme.example", stage="sql") for i in range(3)]
+    contacts = [_lead(f"c{i}@acme.example", stage="sql") for i in range(2)]
+    contacts.append(_lead("small@tiny.example", stage="sql", employees=5))
     scores_refresh(contact_ids=[c.pk for c in contacts], cause=ScoreCause.EVENT)
     old = definition_live().number
 
@@ -272,7 +290,9 @@ def test_a_version_going_live_rescores_everyone_in_a_run(
     assert (run.status, run.version_id, run.done, run.total) == (RunStatus.DONE, live.pk, 3, 3)
     versions = set(CurrentContactScore.objects.values_list("version", flat=True))
     assert versions == {live.number}
-    assert ScoreChange.objects.filter(cause="rescore").count() == 3
+    # Only the small company's score moved (-30 to -40): one history point, not three.
+    (point,) = ScoreChange.objects.filter(cause="rescore")
+    assert (point.contact_id, point.fit) == (contacts[2].pk, -40)
 
 
 @time_machine.travel(NOW, tick=False)

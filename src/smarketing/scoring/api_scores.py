@@ -14,6 +14,7 @@ from smarketing.org.schemas import ERRORS
 from smarketing.people.queries import accounts_visible_to, contacts_visible_to
 from smarketing.scoring import queries
 from smarketing.scoring.models import CurrentAccountScore, RescoringRun
+from smarketing.scoring.refresh import account_score_explained
 from smarketing.scoring.schemas import ExplanationRowOut
 
 router = Router(tags=["scores"])
@@ -88,14 +89,32 @@ def score_history_get(
     "/accounts/{account_id}/score",
     response={200: AccountScoreOut, **ERRORS},
     summary="An account's scores",
-    description="Per score group: the account's fit plus the engagement of all its contacts, "
-    "with the rules that gave the points.",
+    description="Per score group: the account's fit plus the engagement of all its contacts "
+    "(stored when they were last scored), with the rules that gave the points as of now's "
+    "stored contact scores.",
 )
 def account_score_get(request: HttpRequest, account_id: int) -> dict[str, Any]:
     require(request.user, "account.view")
     account = get_or_404(accounts_visible_to(request.user), account_id, "account")
-    rows = CurrentAccountScore.objects.filter(account=account).order_by("id")
-    return {"account": account.pk, "groups": list(rows)}
+    stored = {r.group: r for r in CurrentAccountScore.objects.filter(account=account)}
+    explained = account_score_explained(account_id=account.pk)
+    groups = []
+    for group in explained.groups if explained is not None and stored else ():
+        row = stored.get(group.group_id)
+        if row is None:
+            continue
+        groups.append(
+            {
+                "group": row.group,
+                "version": row.version,
+                "fit": row.fit,
+                "engagement": row.engagement,
+                "total": row.total,
+                "computed_at": row.computed_at,
+                "explanation": [r.to_dict() for r in group.explanation],
+            }
+        )
+    return {"account": account.pk, "groups": groups}
 
 
 @router.get(

@@ -13,12 +13,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import json
 import logging
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from smarketing.errors import InvalidInput
@@ -171,11 +173,69 @@ def _chunk_refresh(
     return Refreshed(len(results), changed, promoted), accounts
 
 
+_CURRENT = CurrentContactScore._meta.db_table
+_HISTORY = ScoreChange._meta.db_table
+_COLUMNS = (
+    'contact_id, "group", version, fit, engagement, total, grade, is_mql, mql_reason, '
+    "predicted, explanation, computed_at"
+)
+_UPDATE = ", ".join(
+    f"{c} = excluded.{c}"
+    for c in (
+        "version",
+        "fit",
+        "engagement",
+        "total",
+        "grade",
+        "is_mql",
+        "mql_reason",
+        "predicted",
+        "explanation",
+        "computed_at",
+    )
+)
+_HISTORY_COLUMNS = 'contact_id, "group", version, fit, engagement, total, grade, at, cause'
+UPSERT = {
+    "postgresql": f"""
+        INSERT INTO {_CURRENT} ({_COLUMNS})
+        SELECT (r->>0)::integer, r->>1, (r->>2)::integer, (r->>3)::float8, (r->>4)::float8,
+               (r->>5)::float8, r->>6, (r->>7)::boolean, r->>8, (r->>9)::float8, r->10, %s
+        FROM jsonb_array_elements(%s::jsonb) AS r
+        ON CONFLICT (contact_id, "group") DO UPDATE SET {_UPDATE}""",
+    "sqlite": f"""
+        INSERT INTO {_CURRENT} ({_COLUMNS})
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+               json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+               json_extract(value, '$[4]'), json_extract(value, '$[5]'),
+               json_extract(value, '$[6]'), json_extract(value, '$[7]'),
+               json_extract(value, '$[8]'), json_extract(value, '$[9]'),
+               json_extract(value, '$[10]'), %s
+        FROM json_each(%s) WHERE true
+        ON CONFLICT (contact_id, "group") DO UPDATE SET {_UPDATE}""",
+}
+APPEND = {
+    "postgresql": f"""
+        INSERT INTO {_HISTORY} ({_HISTORY_COLUMNS})
+        SELECT (r->>0)::integer, r->>1, (r->>2)::integer, (r->>3)::float8, (r->>4)::float8,
+               (r->>5)::float8, r->>6, %s, %s
+        FROM jsonb_array_elements(%s::jsonb) AS r""",
+    "sqlite": f"""
+        INSERT INTO {_HISTORY} ({_HISTORY_COLUMNS})
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+               json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+               json_extract(value, '$[4]'), json_extract(value, '$[5]'),
+               json_extract(value, '$[6]'), %s, %s
+        FROM json_each(%s)""",
+}
+
+
 def _store(
     results: Sequence[rules.ScoreResult], *, version: int, now: dt.datetime, cause: ScoreCause
 ) -> int:
     """Upsert the current rows; append a history point where the score moved. Returns how many
-    contacts got one."""
+    contacts got one. One statement each, from a JSON document the database unpacks (as
+    events ingestion does): bulk_create built a model and a placeholder per field, ~40% of a
+    full rescoring."""
     ids = [r.contact_id for r in results]
     before = {
         (cid, group): (v, fit, engagement, total, grade, is_mql)
@@ -187,56 +247,46 @@ def _store(
     }
     rows, history, moved = [], [], set()
     for result in results:
+        cid = result.contact_id
         for g in result.groups:
             criterion = g.mql_criterion
             rows.append(
-                CurrentContactScore(
-                    contact_id=result.contact_id,
-                    group=g.group_id,
-                    version=version,
-                    fit=g.fit,
-                    engagement=g.engagement,
-                    total=g.total,
-                    grade=g.grade,
-                    is_mql=criterion is not None,
-                    mql_reason=criterion.describe() if criterion is not None else "",
-                    predicted=g.predicted,
-                    explanation=[row.to_dict() for row in g.explanation],
-                    computed_at=now,
-                )
+                [
+                    cid,
+                    g.group_id,
+                    version,
+                    g.fit,
+                    g.engagement,
+                    g.total,
+                    g.grade,
+                    criterion is not None,
+                    criterion.describe() if criterion is not None else "",
+                    g.predicted,
+                    [row.to_dict() for row in g.explanation],
+                ]
             )
-            if _moved(before.get((result.contact_id, g.group_id)), g, version):
-                moved.add(result.contact_id)
-                history.append(
-                    ScoreChange(
-                        contact_id=result.contact_id,
-                        group=g.group_id,
-                        at=now,
-                        version=version,
-                        fit=g.fit,
-                        engagement=g.engagement,
-                        total=g.total,
-                        grade=g.grade,
-                        cause=cause,
-                    )
-                )
-    CurrentContactScore.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["contact", "group"],
-        update_fields=_CONTACT_UPDATE,
-    )
-    ScoreChange.objects.bulk_create(history)
+            if _moved(before.get((cid, g.group_id)), g, version):
+                moved.add(cid)
+                history.append([cid, g.group_id, version, g.fit, g.engagement, g.total, g.grade])
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        if rows:
+            cursor.execute(UPSERT[vendor], [stamp, json.dumps(rows, separators=(",", ":"))])
+        if history:
+            cursor.execute(
+                APPEND[vendor], [stamp, str(cause), json.dumps(history, separators=(",", ":"))]
+            )
     return len(moved)
 
 
 def _moved(old: tuple[object, ...] | None, new: rules.GroupScore, version: int) -> bool:
     if old is None:
         return True
-    v, fit, engagement, total, grade, is_mql = old
+    # A new version alone is no change to plot: the points move only where its rules differ.
+    _, fit, engagement, total, grade, is_mql = old
     return (
-        v != version
-        or grade != new.grade
+        grade != new.grade
         or is_mql != new.is_mql
         or any(
             abs(a - b) >= HISTORY_STEP  # type: ignore[operator]
@@ -286,28 +336,43 @@ def account_scores_refresh(*, account_ids: Iterable[int], now: dt.datetime | Non
 def _accounts_refresh(
     ids: Sequence[int], *, version: int, definition: rules.Definition, now: dt.datetime
 ) -> int:
+    """Store each account's fit (its account.* rules) and engagement (the sum of its contacts'
+    stored engagement, held within the account cap) per group. The sums come from one
+    aggregate query; the engagement rows per rule are put together on read
+    (`account_score_explained`), so a contact's activity does not re-read its whole account."""
+    scorer = rules.scorer_for(definition)
+    cap = definition.account.engagement_cap
+    groups = [g.id for g in definition.score_groups()]
     written = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         facts = account_facts_many(chunk)
-        per_account = _stored_results(chunk, version=version, definition=definition)
+        sums = {
+            (aid, group): engagement
+            for aid, group, engagement in CurrentContactScore.objects.filter(
+                contact__account_id__in=chunk, version=version
+            )
+            .values("contact__account_id", "group")
+            .annotate(engagement=Sum("engagement"))
+            .values_list("contact__account_id", "group", "engagement")
+            .order_by()
+        }
         rows = []
         for account_id, account in facts.items():
-            score = rules.score_account(
-                definition=definition,
-                account=account,
-                contact_scores=per_account.get(account_id, []),
-            )
-            for g in score.groups:
+            fit_only = scorer.score_account(account=account, contact_scores=()).default
+            for group in groups:
+                engagement = sums.get((account_id, group)) or 0.0
+                if cap is not None and abs(engagement) > cap:
+                    engagement = math.copysign(cap, engagement)
                 rows.append(
                     CurrentAccountScore(
                         account_id=account_id,
-                        group=g.group_id,
+                        group=group,
                         version=version,
-                        fit=g.fit,
-                        engagement=g.engagement,
-                        total=g.total,
-                        explanation=[row.to_dict() for row in g.explanation],
+                        fit=fit_only.fit,
+                        engagement=engagement,
+                        total=fit_only.fit + engagement,
+                        explanation=[row.to_dict() for row in fit_only.explanation],
                         computed_at=now,
                     )
                 )
@@ -319,6 +384,20 @@ def _accounts_refresh(
         )
         written += len(rows)
     return written
+
+
+def account_score_explained(*, account_id: int) -> rules.AccountScore | None:
+    """The account's scores with every rule's engagement rows (summed over its contacts' stored
+    scores) and the cap row: what the stored account score is made of. None for an unknown
+    account."""
+    version, definition = definition_in_force()
+    facts = account_facts_many([account_id]).get(account_id)
+    if facts is None:
+        return None
+    contact_scores = _stored_results(
+        [account_id], version=version.number, definition=definition
+    ).get(account_id, [])
+    return rules.score_account(definition=definition, account=facts, contact_scores=contact_scores)
 
 
 def _stored_results(
