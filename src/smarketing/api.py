@@ -82,7 +82,13 @@ def _register_routers() -> None:
     from smarketing.deals.api import router as deals
     from smarketing.events.api import router as events
     from smarketing.handoff.api import router as activities
+    from smarketing.handoff.api_leads import review_router as feedback
+    from smarketing.handoff.api_leads import router as leads
+    from smarketing.handoff.routing.api import assignments_router
+    from smarketing.handoff.routing.api import router as routing
+    from smarketing.handoff.sla.api import router as sla
     from smarketing.lifecycle.api import router as lifecycle
+    from smarketing.notify.api import router as notifications
     from smarketing.org.api import router as me
     from smarketing.people.api import accounts_router, contacts_router
     from smarketing.scoring.api import router as definitions
@@ -98,6 +104,12 @@ def _register_routers() -> None:
     api.add_router("/content", content)
     api.add_router("/deals", deals)
     api.add_router("/activities", activities)
+    api.add_router("/sla", sla)
+    api.add_router("/notifications", notifications)
+    api.add_router("/routing", routing)
+    api.add_router("/", assignments_router)
+    api.add_router("/leads", leads)
+    api.add_router("/feedback", feedback)
     api.add_router("/definitions", definitions)
     api.add_router("/models", models)
     api.add_router("/definitions", backtests)

@@ -178,13 +178,21 @@ def register_plugins_once() -> None:
     _registered = True
     from smarketing.demo.cli import register as register_demo
     from smarketing.events.cli import register as register_events
+    from smarketing.handoff.routing.cli import register as register_routing
+    from smarketing.handoff.routing.cli import register_user_deactivate
+    from smarketing.handoff.sla.cli import register as register_sla
     from smarketing.imports.cli import register as register_imports
+    from smarketing.notify.cli import register as register_notify
     from smarketing.scoring.cli import register as register_scoring
 
     register_demo(app, setup_django=setup_django, serve_forever=serve_forever)
     register_imports(app, setup_django=setup_django)
     register_events(app, setup_django=setup_django)
     register_scoring(app, setup_django=setup_django)
+    register_notify(app, setup_django=setup_django)
+    register_routing(app, setup_django=setup_django)
+    register_sla(app, setup_django=setup_django)
+    register_user_deactivate(user_app, setup_django=setup_django)
 
 
 def main() -> None:

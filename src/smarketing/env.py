@@ -28,6 +28,15 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no)")
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    if not raw.lstrip("-").isdigit() or int(raw) < minimum:
+        raise ConfigError(f"{name}={raw!r} is not a whole number of at least {minimum}")
+    return int(raw)
+
+
 def var_dir() -> Path:
     """Where the embedded database, queue and generated secret live."""
     path = Path(env_str("SMARKETING_VAR_DIR", "var")).resolve()
@@ -93,6 +102,24 @@ def _sqlite(path: Path) -> dict[str, object]:
             ),
             "transaction_mode": "IMMEDIATE",
         },
+    }
+
+
+def smtp_config() -> dict[str, object]:
+    """Django's EMAIL_* settings from SMARKETING_SMTP_*. No host means email is not set up:
+    notifications then go in-app and to webhooks only."""
+    raw_port = env_str("SMARKETING_SMTP_PORT", "25")
+    if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
+        raise ConfigError(f"SMARKETING_SMTP_PORT={raw_port!r} is not a port number (1-65535)")
+    return {
+        "host": env_str("SMARKETING_SMTP_HOST"),
+        "port": int(raw_port),
+        "user": env_str("SMARKETING_SMTP_USER"),
+        "password": env_str("SMARKETING_SMTP_PASSWORD"),
+        "tls": env_bool("SMARKETING_SMTP_TLS", False),
+        # SMARKETING_FROM_EMAIL is the older name of the sender setting.
+        "from": env_str("SMARKETING_SMTP_FROM")
+        or env_str("SMARKETING_FROM_EMAIL", "smarketing@localhost"),
     }
 
 

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "smarketing.lifecycle",
     "smarketing.deals",
     "smarketing.handoff",
+    "smarketing.handoff.sla",
+    "smarketing.handoff.routing",
     "smarketing.notify",
     "smarketing.events",
     "smarketing.imports",
@@ -111,9 +113,18 @@ HUEY = env.huey_config(
     immediate=env.env_bool("SMARKETING_QUEUE_IMMEDIATE", False),
 )
 
-EMAIL_HOST = env.env_str("SMARKETING_SMTP_HOST", "")
-EMAIL_PORT = int(env.env_str("SMARKETING_SMTP_PORT", "25"))
-DEFAULT_FROM_EMAIL = env.env_str("SMARKETING_FROM_EMAIL", "smarketing@localhost")
+SMTP = env.smtp_config()
+EMAIL_HOST = SMTP["host"]
+EMAIL_PORT = SMTP["port"]
+EMAIL_HOST_USER = SMTP["user"]
+EMAIL_HOST_PASSWORD = SMTP["password"]
+EMAIL_USE_TLS = SMTP["tls"]
+EMAIL_TIMEOUT = 10  # a hung SMTP server must not hold a notification worker
+DEFAULT_FROM_EMAIL = SMTP["from"]
+# Links in emails and webhooks point here.
+BASE_URL = env.env_str("SMARKETING_BASE_URL", "http://localhost:8000").rstrip("/")
+# A prospect seen again after this many days away alerts its owner (notify/prospects.py).
+PROSPECT_RETURN_DAYS = env.env_int("SMARKETING_PROSPECT_RETURN_DAYS", 14, minimum=1)
 
 LOGGING = {
     "version": 1,

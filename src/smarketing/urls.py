@@ -8,6 +8,10 @@ urlpatterns = [
     path("api/", api.urls),
     path("import/", include("smarketing.imports.urls")),
     path("scoring/", include("smarketing.scoring.urls")),
+    path("routing/", include("smarketing.handoff.routing.urls")),
+    path("sla/", include("smarketing.handoff.sla.urls")),
+    path("handoff/", include("smarketing.handoff.urls")),
+    path("", include("smarketing.notify.urls")),
     path("", include("smarketing.events.urls")),
     path("", include("smarketing.web.urls")),
 ]

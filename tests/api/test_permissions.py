@@ -9,11 +9,21 @@ import pytest
 
 from smarketing.api import api
 from smarketing.campaigns.models import Campaign
+from smarketing.handoff.routing.models import RoutingRule
 from smarketing.handoff.services import activity_create
+from smarketing.handoff.sla import services as sla_services
+from smarketing.org.models import Role, TeamKind
 from smarketing.org.permissions import MATRIX, describe
 from smarketing.people import services as people
 from smarketing.scoring import services as definition_services
-from tests.factories import AccountFactory, CampaignFactory, ContentAssetFactory, DealFactory
+from tests.factories import (
+    AccountFactory,
+    CampaignFactory,
+    ContentAssetFactory,
+    DealFactory,
+    TeamFactory,
+    UserFactory,
+)
 from tests.scoring.definition_support import stricter_yaml
 
 ROLES = ["marketing", "sales", "marketing_leader", "sales_leader", "admin"]
@@ -37,6 +47,10 @@ def writes(marketer, marketing_leader) -> dict[str, Write]:
         for points in (-40, -50)
     )
     definition_services.definition_propose(version=proposed, by_user=marketing_leader)
+    sla_draft, sla_proposed = (
+        sla_services.policy_draft_create(by_user=marketing_leader) for _ in range(2)
+    )
+    sla_services.policy_propose(version=sla_proposed, by_user=marketing_leader)
     account = AccountFactory()
     contact = people.contact_create(
         email="lead@acme.example", account=account, stage="lead", by_user=marketer
@@ -94,6 +108,27 @@ def writes(marketer, marketing_leader) -> dict[str, Write]:
         "backtest start": Write(
             "post", f"/api/definitions/{draft.number}/backtests", {}, "definition.propose"
         ),
+        **_lead_writes(account, marketer),
+        "sla policy create": Write("post", "/api/sla/policies", {}, "definition.propose"),
+        "sla policy propose": Write(
+            "post", f"/api/sla/policies/{sla_draft.number}/propose", {}, "definition.propose"
+        ),
+        "sla policy approve": Write(
+            "post", f"/api/sla/policies/{sla_proposed.number}/approve", {}, "definition.approve"
+        ),
+        **_routing_writes(contact),
+        # Notifications are personal: every role manages its own (shown as "contact.view",
+        # the action every role has).
+        "notifications read": Write("post", "/api/notifications/read", {}, "contact.view"),
+        "notification preferences update": Write(
+            "patch", "/api/notifications/preferences", {"email_mode": "hourly"}, "contact.view"
+        ),
+        "webhook secret rotate": Write(
+            "post", "/api/notifications/preferences/webhook-secret", {}, "contact.view"
+        ),
+        "deliveries retry": Write(
+            "post", "/api/notifications/deliveries/retry", {"ids": [1]}, "contact.view"
+        ),
         # A POST that only reads: every role may preview an edited definition.
         "definition preview": Write(
             "post",
@@ -104,7 +139,51 @@ def writes(marketer, marketing_leader) -> dict[str, Write]:
     }
 
 
+def _routing_writes(contact: Any) -> dict[str, Write]:
+    seller = UserFactory(role=Role.SALES, team=TeamFactory(name="Sales", kind=TeamKind.SALES))
+    rule = RoutingRule.objects.get(kind="owner")
+    return {
+        "routing rule create": Write(
+            "post",
+            "/api/routing/rules",
+            {"kind": "territory", "name": "DE", "countries": ["DE"], "user_id": seller.pk},
+            "routing.change",
+        ),
+        "routing rule update": Write(
+            "patch", f"/api/routing/rules/{rule.pk}", {"active": False}, "routing.change"
+        ),
+        "routing region create": Write(
+            "post", "/api/routing/regions", {"name": "DACH", "countries": ["DE"]}, "routing.change"
+        ),
+        "routing settings": Write(
+            "patch", "/api/routing/settings", {"default_capacity": 5}, "routing.change"
+        ),
+        "routing rep capacity": Write(
+            "patch", f"/api/routing/reps/{seller.pk}", {"capacity": 3}, "routing.change"
+        ),
+        "routing away": Write(
+            "post",
+            "/api/routing/away",
+            {"user_id": seller.pk, "first_day": "2026-08-03", "last_day": "2026-08-07"},
+            "routing.change",
+        ),
+        "contact reassign": Write(
+            "post",
+            f"/api/contacts/{contact.pk}/assignments",
+            {"owner_id": seller.pk},
+            "contact.assign",
+        ),
+    }
+
+
 WRITE_NAMES = [
+    "routing rule create",
+    "routing rule update",
+    "routing region create",
+    "routing settings",
+    "routing rep capacity",
+    "routing away",
+    "contact reassign",
     "account create",
     "account update",
     "contact create",
@@ -124,7 +203,47 @@ WRITE_NAMES = [
     "model train",
     "definition preview",
     "backtest start",
+    "notifications read",
+    "notification preferences update",
+    "webhook secret rotate",
+    "deliveries retry",
+    "lead accept",
+    "lead reject",
+    "lead disqualify",
+    "lead recycle",
+    "lead convert",
+    "lead deal",
+    "lead rating",
+    "sla policy create",
+    "sla policy propose",
+    "sla policy approve",
 ]
+
+
+def _lead_writes(account, marketer) -> dict[str, Write]:
+    """Decisions on an MQL nobody owns, which every role allowed to handle leads may take."""
+    from smarketing.people.models import Contact
+    from smarketing.scoring.scores import definition_in_force
+
+    lead = people.contact_create(
+        email="mql@acme.example", account=account, stage="mql", by_user=marketer
+    )
+    Contact.objects.filter(pk=lead.pk).update(owner=None)  # whatever routing chose
+    base, checklist = (
+        f"/api/leads/{lead.pk}",
+        [i.id for i in definition_in_force()[1].sql_checklist],
+    )
+    return {
+        "lead accept": Write("post", f"{base}/accept", {"rating": 4}, "lead.handle"),
+        "lead reject": Write("post", f"{base}/reject", {"reason": "too-small"}, "lead.handle"),
+        "lead disqualify": Write(
+            "post", f"{base}/disqualify", {"reason": "competitor"}, "lead.handle"
+        ),
+        "lead recycle": Write("post", f"{base}/recycle", {"reason": "timing"}, "lead.handle"),
+        "lead convert": Write("post", f"{base}/convert", {"checklist": checklist}, "lead.handle"),
+        "lead deal": Write("post", f"{base}/deal", {"name": "Acme"}, "lead.handle"),
+        "lead rating": Write("post", f"{base}/rating", {"rating": 2}, "lead.handle"),
+    }
 
 
 def _send(client, write: Write):

@@ -72,6 +72,10 @@ def test_log_in_read_dashboard_open_contact_and_move_it(live_server, page, rep, 
     # Choosing a target refreshes the form through htmx; then the move is an ordinary POST.
     with page.expect_response(lambda r: "/stage/?" in r.url):
         page.select_option("#id_to_stage", "sql")
+    # The response is in; wait until htmx has swapped the form in, or the swap clears the note.
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     page.fill("#id_note", "Budget confirmed on the call")
     page.click("#stage-form button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("moved to SQL")

@@ -72,7 +72,7 @@ def test_upload_preview_run_result(client, marketer, immediate_queue):
     assert Contact.objects.count() == 4
     page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
     assert 'id="count-created">4<' in page
-    assert "hx-trigger" not in page, "a finished job stops polling"
+    assert 'hx-trigger="every 2s"' not in page, "a finished job stops polling"
 
 
 def test_preview_shows_row_errors_and_the_report_downloads(client, marketer, immediate_queue):

@@ -18,6 +18,10 @@ EXPECTED = {
     "import.run": {"marketing", "marketing_leader", "sales_leader", "admin"},
     "user.manage": {"admin"},
     "model.train": {"marketing_leader", "sales_leader", "admin"},
+    "routing.change": {"marketing_leader", "sales_leader", "admin"},
+    "contact.assign": {"sales", "marketing_leader", "sales_leader", "admin"},
+    "lead.handle": {"sales", "marketing_leader", "sales_leader", "admin"},
+    "feedback.review": {"marketing_leader", "sales_leader", "admin"},
 }
 
 
@@ -49,3 +53,15 @@ def test_require_names_the_role_and_action(rep):
 def test_navigation_follows_the_role(rep, marketer):
     assert "Import" not in [label for label, _ in permissions.navigation_for(rep)]
     assert "Import" in [label for label, _ in permissions.navigation_for(marketer)]
+
+
+def test_lead_handled_by_its_rep_their_team_leader_or_admin(cast, sales_team):
+    from tests.factories import ContactFactory, UserFactory
+
+    lead = ContactFactory(owner=cast["sales"])
+    other_rep = UserFactory(email="olga@example.com", role="sales", team=sales_team)
+    allowed = {who for who, user in cast.items() if can(user, "lead.handle", lead)}
+    assert allowed == {"sales", "sales_leader", "admin"}
+    assert not can(other_rep, "lead.handle", lead)
+    # A lead nobody owns: anyone who handles leads may.
+    assert can(other_rep, "lead.handle", ContactFactory(owner=None))

@@ -79,6 +79,13 @@ def stage_transition(
     )
     Contact.objects.filter(pk=locked.pk).update(lifecycle_stage=target.value, lifecycle_stage_at=at)
     contact.lifecycle_stage, contact.lifecycle_stage_at = target.value, at
+    if target == Stage.MQL:
+        # Every new MQL gets its owner by the routing rules. Imported here: routing imports
+        # people and lifecycle's stages, which load before it.
+        from smarketing.handoff.routing.services import mql_route
+
+        mql_route(contact=locked, at=at)
+        contact.owner_id = locked.owner_id
     return row
 
 

@@ -1,14 +1,33 @@
-"""Telling people: every alert becomes a Notification row first."""
+"""Telling people: every alert becomes a Notification row first, then a Delivery row per outside
+channel the person chose. Sending happens later, in notify.sending, so no channel being down
+can make notify() fail."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from smarketing.notify.models import AlertKind, Notification
+from smarketing.notify import schedule
+from smarketing.notify.models import (
+    AlertKind,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    EmailMode,
+    Notification,
+    NotificationPreference,
+)
+from smarketing.notify.preferences import preference_get
+
+# An alert recorded this long after it happened (a replayed history, the demo's past year) is
+# news to nobody: it goes in-app only, never by email or webhook.
+STALE_AFTER = dt.timedelta(hours=1)
+# A daily digest goes out at the start of the team's working day; without a team, at this hour.
+DIGEST_HOUR = dt.time(8, 0)
 
 
 def notify(
@@ -25,9 +44,13 @@ def notify(
     """Record an alert for `user`. With `dedupe_key`, an alert already recorded under that key
     is not recorded again (returns None), whichever worker got there first."""
     kind = AlertKind(kind)
+    now = timezone.now()
+    created_at = at or now
+    pref = preference_get(user=user)
+    muted = kind.value in pref.muted_kinds
     try:
         with transaction.atomic():
-            return Notification.objects.create(
+            notification = Notification.objects.create(
                 user=user,
                 kind=kind,
                 title=title[:300],
@@ -35,12 +58,56 @@ def notify(
                 url=url,
                 contact=contact,
                 dedupe_key=dedupe_key,
-                created_at=at or timezone.now(),
+                created_at=created_at,
+                # A muted kind stays on the notifications page but does not ring the bell.
+                read_at=created_at if muted else None,
             )
+            if not muted and now - created_at <= STALE_AFTER:
+                deliveries_plan(notification=notification, pref=pref, now=now)
+            return notification
     except IntegrityError:
         if dedupe_key is not None and Notification.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
+
+
+def deliveries_plan(
+    *, notification: Notification, pref: NotificationPreference, now: dt.datetime
+) -> list[Delivery]:
+    """One Delivery per outside channel the user chose, due now, after their quiet hours, or at
+    their next digest."""
+    user = notification.user
+    team = user.team
+    tz = team.timezone if team else "UTC"
+    quiet = {"start": pref.quiet_start, "end": pref.quiet_end, "tz": tz}
+    rows = []
+    if pref.email and email_configured() and user.email:
+        digest = pref.email_mode != EmailMode.IMMEDIATE
+        due = now
+        if digest:
+            daily_at = team.day_start if team else DIGEST_HOUR
+            due = schedule.digest_due(
+                at=now, daily=pref.email_mode == EmailMode.DAILY, tz=tz, daily_at=daily_at
+            )
+        rows.append(Delivery(channel=Channel.EMAIL, digest=digest, due_at=_after_quiet(due, quiet)))
+    if pref.slack_url:
+        rows.append(Delivery(channel=Channel.SLACK, due_at=_after_quiet(now, quiet)))
+    if pref.webhook_url:
+        rows.append(Delivery(channel=Channel.WEBHOOK, due_at=_after_quiet(now, quiet)))
+    for row in rows:
+        row.notification = notification
+        row.created_at = now
+    return Delivery.objects.bulk_create(rows)
+
+
+def email_configured() -> bool:
+    """Email is set up when an SMTP host is (or a non-SMTP backend, e.g. in development)."""
+    backend = settings.EMAIL_BACKEND
+    return bool(settings.EMAIL_HOST) or not backend.endswith("smtp.EmailBackend")
+
+
+def _after_quiet(due: dt.datetime, quiet: dict[str, Any]) -> dt.datetime:
+    return schedule.quiet_until(at=due, **quiet) or due
 
 
 def notifications_read(*, user: Any, ids: list[int] | None = None) -> int:
@@ -49,3 +116,12 @@ def notifications_read(*, user: Any, ids: list[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def deliveries_retry(*, ids: list[int], user: Any | None) -> int:
+    """Send failed deliveries again from the first try: the user's own, or with no user (an
+    admin, an operator) anyone's. Returns how many were set pending."""
+    qs = Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.FAILED)
+    if user is not None:
+        qs = qs.filter(notification__user=user)
+    return qs.update(status=DeliveryStatus.PENDING, attempts=0, due_at=timezone.now())

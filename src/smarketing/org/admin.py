@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from smarketing.org.models import ApiToken, Team, User
+from smarketing.org.services import user_deactivate
 
 
 @admin.register(User)
@@ -17,6 +20,17 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"fields": ["email", "role", "team", "password1", "password2"]})]
     filter_horizontal: list[str] = []
+
+    def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
+        # Unticking "active" goes through the service, so the person's open leads are routed
+        # to someone else rather than left with an owner who cannot work them.
+        was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()
+        if was_active and not obj.is_active:
+            obj.is_active = True
+            super().save_model(request, obj, form, change)
+            user_deactivate(user=obj, by_user=request.user)
+            return
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Team)

@@ -36,7 +36,15 @@ MATRIX: dict[str, frozenset[str]] = {
         "events.view",
     },
     Role.SALES: VIEW_ALL
-    | {"contact.change", "contact.transition", "account.change", "deal.change", "activity.change"},
+    | {
+        "contact.change",
+        "contact.transition",
+        "account.change",
+        "deal.change",
+        "activity.change",
+        "lead.handle",
+        "contact.assign",
+    },
     Role.LEADER: VIEW_ALL
     | {
         "contact.change",
@@ -50,6 +58,10 @@ MATRIX: dict[str, frozenset[str]] = {
         "team.change",
         "reason.change",
         "events.view",
+        "lead.handle",
+        "feedback.review",
+        "contact.assign",
+        "routing.change",
         "definition.propose",
         # Counts for the leader's team kind; both kinds must approve a draft.
         "definition.approve",
@@ -70,6 +82,10 @@ MATRIX: dict[str, frozenset[str]] = {
         "user.manage",
         "events.view",
         "source.manage",
+        "lead.handle",
+        "feedback.review",
+        "contact.assign",
+        "routing.change",
         "definition.propose",
         "model.train",
     },
@@ -88,7 +104,18 @@ def can(user: Any, action: str, obj: object | None = None) -> bool:
     # A leader leads their own team only; an admin may change any team.
     if action == "team.change" and isinstance(obj, Team) and user.role == Role.LEADER:
         return user.team_id == obj.pk
+    # A rep handles their own leads, a leader their team's; a lead nobody owns, anyone allowed.
+    if action == "lead.handle" and obj is not None and user.role != Role.ADMIN:
+        return _lead_handler(user, obj)
     return True
+
+
+def _lead_handler(user: Any, contact: Any) -> bool:
+    if contact.owner_id is None or contact.owner_id == user.pk:
+        return True
+    if user.role != Role.LEADER or user.team_id is None:
+        return False
+    return bool(contact.owner.team_id == user.team_id)
 
 
 VERBS = {
@@ -97,13 +124,16 @@ VERBS = {
     "transition": "move {}s between lifecycle stages",
     "run": "run {}s",
     "manage": "manage {}s",
+    "handle": "handle {}s handed over to sales",
+    "review": "review lead-quality {}",
 }
 
 
 def describe(action: str) -> str:
     """'campaign.change' → 'create or change campaigns'."""
     kind, _, verb = action.partition(".")
-    kind = {"activity": "activitie", "events": "event"}.get(kind, kind)  # pluralised by the 's'
+    # Pluralised by the 's'.
+    kind = {"activity": "activitie", "events": "event", "routing": "routing rule"}.get(kind, kind)
     return VERBS.get(verb, verb + " {}s").format(kind)
 
 
@@ -118,9 +148,12 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("Dashboard", "web:dashboard", "contact.view"),
     ("Contacts", "web:contacts", "contact.view"),
     ("Accounts", "web:accounts", "account.view"),
+    ("My leads", "handoff:mine", "lead.handle"),
     ("Deals", "web:deals", "deal.view"),
     ("Campaigns", "web:campaigns", "campaign.view"),
     ("Definition", "scoring:definition", "definition.view"),
+    ("SLA", "sla:overview", "definition.view"),
+    ("Lead quality", "handoff:review", "feedback.review"),
     ("Import", "imports:upload", "import.run"),
     ("Events", "events:stream", "events.view"),
 ]
@@ -128,7 +161,9 @@ NAVIGATION: list[tuple[str, str, str]] = [
 # Settings pages, linked beside the user's name rather than in the main navigation.
 SETTINGS_NAVIGATION: list[tuple[str, str, str]] = [
     ("Teams", "web:teams", "contact.view"),
+    ("Routing", "routing:rules", "contact.view"),
     ("Sources", "events:sources", "source.manage"),
+    ("Notifications", "notify:preferences", "contact.view"),
     ("API tokens", "web:tokens", "contact.view"),
 ]
 

@@ -39,6 +39,21 @@ def user_create(
     return user
 
 
+@transaction.atomic
+def user_deactivate(*, user: User, by_user: User | None = None) -> User:
+    """The user can no longer log in or use tokens; their open MQLs and SALs are handed on by
+    the routing rules."""
+    # Imported here: routing reads org's models, so org cannot import it at load time.
+    from smarketing.handoff.routing.services import owner_deactivated
+
+    if not user.is_active:
+        raise InvalidInput(f"{user.email} is already deactivated", field="user")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    owner_deactivated(user=user, by_user=by_user)
+    return user
+
+
 def team_create(*, name: str, kind: str, **fields: Any) -> Team:
     """A new team; `fields` are the business-hours settings team_update accepts."""
     allowed = {"timezone", "workdays", "day_start", "day_end"}

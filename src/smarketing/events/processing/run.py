@@ -28,6 +28,8 @@ from smarketing.events.processing import people_sync
 from smarketing.events.processing.forms import is_lead_form, person_traits
 from smarketing.events.processing.identity import ANON, USER, Ids, Key, Resolver
 from smarketing.events.processing.touchpoints import Lookups, campaigns_link, touchpoint_build
+from smarketing.handoff.activity_events import activities_from_events
+from smarketing.notify.prospects import prospects_alert
 from smarketing.people.models import Contact
 from smarketing.scoring.models import ScoreCause
 from smarketing.scoring.refresh import scores_deferred
@@ -174,9 +176,16 @@ def _events_write(claimed: list[RawEvent], lookups: Lookups) -> set[int]:
     campaigns_link(touchpoints)
     Touchpoint.objects.bulk_create(touchpoints, ignore_conflicts=True)
     resolver.flush()
+    # A sales tool's "Email Sent", "Call Logged"… is also an activity of the rep it names.
+    activities_from_events(
+        events=events,
+        contact_of={tp.raw_event_id: resolver.final(tp.contact_id) for tp in touchpoints},
+    )
     touched = resolver.touched | {tp.contact_id for tp in touchpoints if tp.contact_id}
     contacts = {c for c in map(resolver.final, touched) if c is not None}
     sources_update(contact_ids=contacts)
+    # Owners hear at once when a prospect of theirs is on a high-intent page or is back.
+    prospects_alert(touchpoints=touchpoints, final=resolver.final)
     RawEvent.objects.filter(pk__in=[raw.pk for raw in events]).update(processed_at=timezone.now())
     return contacts
 

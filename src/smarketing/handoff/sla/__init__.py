@@ -1,0 +1,2 @@
+"""Service-level agreements between marketing and sales: policies, business-hours clocks,
+breach escalations and compliance reports."""
