@@ -38,3 +38,19 @@ def test_reading_marks_only_that_users_unread_notifications(rep, marketer):
     assert notifications_read(user=rep, ids=[mine.pk]) == 1
     assert notifications_read(user=rep) == 1
     assert Notification.objects.filter(read_at__isnull=True).count() == 1
+
+
+def test_an_alert_recorded_days_after_it_happened_is_history_not_news(rep):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = notify(
+        user=rep,
+        kind="mql_assigned",
+        title="from last spring",
+        at=timezone.now() - dt.timedelta(days=200),
+    )
+    recent = notify(user=rep, kind="mql_assigned", title="just now")
+
+    assert old.read_at is not None and recent.read_at is None

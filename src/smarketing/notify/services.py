@@ -26,6 +26,7 @@ from smarketing.notify.preferences import preference_get
 # An alert recorded this long after it happened (a replayed history, the demo's past year) is
 # news to nobody: it goes in-app only, never by email or webhook.
 STALE_AFTER = dt.timedelta(hours=1)
+HISTORY_AFTER = dt.timedelta(days=1)
 # A daily digest goes out at the start of the team's working day; without a team, at this hour.
 DIGEST_HOUR = dt.time(8, 0)
 
@@ -59,8 +60,10 @@ def notify(
                 contact=contact,
                 dedupe_key=dedupe_key,
                 created_at=created_at,
-                # A muted kind stays on the notifications page but does not ring the bell.
-                read_at=created_at if muted else None,
+                # A muted kind stays on the notifications page but does not ring the bell, and
+                # neither does history recorded long after it happened (an import, the demo's
+                # past year): it is on the page, not news.
+                read_at=created_at if muted or now - created_at > HISTORY_AFTER else None,
             )
             if not muted and now - created_at <= STALE_AFTER:
                 deliveries_plan(notification=notification, pref=pref, now=now)
