@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from smarketing.org.models import Role, TeamKind
 from tests.factories import TeamFactory, UserFactory
@@ -11,6 +14,26 @@ from tests.factories import TeamFactory, UserFactory
 pytest_plugins = ["tests.browser.chromium"]
 
 PASSWORD = "correct horse battery staple"
+
+
+# Rows data migrations install on a new database. A transactional test (live server, real
+# concurrent transactions) empties every table when it ends, so the next one puts them back.
+MIGRATION_SEEDS = [
+    ("smarketing.events.migrations.0002_default_page_patterns", "seed"),
+    ("smarketing.lifecycle.migrations.0003_default_reasons", "seed"),
+    ("smarketing.lifecycle.migrations.0004_handoff_reasons", "seed"),
+    ("smarketing.handoff.routing.migrations.0002_existing_owner_first", "existing_owner_rule"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _migration_seeds(request) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    for module, name in MIGRATION_SEEDS:
+        getattr(importlib.import_module(module), name)(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
