@@ -14,13 +14,19 @@ from smarketing.content.models import ContentAsset
 from smarketing.deals.models import Deal
 from smarketing.demo.definition import COMPANY_VERSION, DEFAULT_VERSION, SignOff, company_yaml
 from smarketing.demo.generate import existing_data, generate, reset
+from smarketing.demo.parts.handoff import HOLIDAYS, SlaSignOff, sla_text
 from smarketing.demo.sim.catalogue import DEMO_PASSWORD
+from smarketing.demo.sim.feedback import decision_kind
 from smarketing.demo.sim.qualify import engine_disagreements
 from smarketing.demo.sim.touch import TouchpointReader
 from smarketing.demo.timeline import simulate
 from smarketing.demo.truths import DEFAULT_SEED
 from smarketing.events.models import RawEvent, RejectedEvent, Touchpoint
-from smarketing.handoff.models import Activity
+from smarketing.handoff.models import Activity, Assignment, FeedbackKind, LeadFeedback
+from smarketing.handoff.routing.models import RoutingRule
+from smarketing.handoff.sla.models import PolicyVersion, TeamCalendar
+from smarketing.handoff.sla.policy import policy_dump, policy_load
+from smarketing.handoff.sla.queries import clocks_for
 from smarketing.lifecycle.models import StageTransition
 from smarketing.org.models import Team, User
 from smarketing.people.models import Account, Contact
@@ -74,7 +80,15 @@ def test_small_run_writes_every_simulated_row(db, company):
     assert Deal.objects.count() == len(timeline.deals) > 0
     assert Activity.objects.count() == len(timeline.activities) > 0
     assert report.rows["people_contact"] == 300
-    assert set(report.seconds) == {"org", "definition", "crm", "lifecycle", "sales", "events"}
+    assert set(report.seconds) == {
+        "org",
+        "handoff",
+        "definition",
+        "crm",
+        "lifecycle",
+        "sales",
+        "events",
+    }
 
 
 def test_the_companys_definition_is_live_approved_by_both_leaders(db, company):
@@ -207,6 +221,11 @@ def test_reset_deletes_the_crm_data_and_demo_users_but_not_other_users(db, compa
     assert list(User.objects.all()) == [keeper]
     assert not Team.objects.exists()
     assert not DefinitionVersion.objects.exists()
+    assert not PolicyVersion.objects.exists()
+    # Only the existing-owner rule a new installation starts with stays.
+    assert list(RoutingRule.objects.values_list("kind", "updated_by")) == [("owner", None)]
+    assert not Assignment.objects.exists()
+    assert not LeadFeedback.objects.exists()
 
 
 def test_existing_data_names_what_is_there(db, company):
@@ -215,3 +234,112 @@ def test_existing_data_names_what_is_there(db, company):
     assert found["contacts"] == 300
     assert found["demo users"] == 11
     assert found["definition versions"] == 2
+
+
+# The handoff: SLA, routing, sales' feedback ----------------------------------------------------
+
+
+def test_the_sla_is_live_before_the_first_mql_approved_by_both_leaders(db, company):
+    timeline = company[0]
+    (policy,) = PolicyVersion.objects.all()
+    first_mql = StageTransition.objects.filter(to_stage="mql").order_by("at").first()
+
+    canonical = policy_dump(policy_load(sla_text(timeline)))
+    assert (policy.number, policy.status, policy.text) == (1, "live", canonical)
+    assert policy.created_by.email == "maya.chen@lumen.example"
+    assert [(a.user.email, a.team_kind) for a in policy.approvals.order_by("at")] == [
+        ("maya.chen@lumen.example", "marketing"),
+        ("sol.okafor@lumen.example", "sales"),
+    ]
+    assert timeline.start <= policy.created_at < policy.went_live_at
+    assert policy.went_live_at == SlaSignOff.of(timeline).approved_by_sales <= first_mql.at
+    calendars = TeamCalendar.objects.values_list("team__name", "holiday_country")
+    assert dict(calendars) == HOLIDAYS
+
+
+def test_every_mql_is_routed_to_the_simulated_owner_naming_the_rule(db, company):
+    timeline, _, _, ctx = company
+    rules = list(RoutingRule.objects.values_list("kind", "name"))
+    owner_of = {ctx.contacts[i].pk: ctx.users[c.owner].pk for i, c in enumerate(timeline.contacts)}
+    mqls = StageTransition.objects.filter(to_stage="mql")
+    assignments = {(a.contact_id, a.at): a for a in Assignment.objects.all()}
+
+    assert rules == [
+        ("owner", "Existing owner"),
+        ("territory", "EMEA"),
+        ("round_robin", "Sales Americas"),
+    ]
+    assert len(assignments) == mqls.count() > 20
+    for mql in mqls:
+        assignment = assignments[(mql.contact_id, mql.at)]
+        assert assignment.rule == "account owner", mql
+        assert assignment.owner_id == owner_of[mql.contact_id], mql
+    slow = User.objects.get(email=timeline.truths.slow_rep)
+    assert Assignment.objects.filter(owner=slow).count() > 3
+
+
+def test_sales_decisions_are_lead_feedback_with_reasons_and_some_ratings(db, company):
+    timeline = company[0]
+    stage: dict[int, str] = {}
+    expected: dict[str, int] = {}
+    for t in timeline.transitions:
+        kind = decision_kind(t, from_stage=stage.get(t.contact, "")) if t.origin == "move" else None
+        if kind is not None:
+            expected[kind] = expected.get(kind, 0) + 1
+        stage[t.contact] = t.to_stage
+    decided = LeadFeedback.objects.exclude(kind=FeedbackKind.RATING)
+    counts = {k: decided.filter(kind=k).count() for k in expected}
+
+    assert counts == expected
+    assert set(expected) == {"accept", "reject", "disqualify", "recycle"}
+    assert not decided.exclude(kind=FeedbackKind.ACCEPT).filter(reason__isnull=True).exists()
+    ratings = set(LeadFeedback.objects.exclude(rating=None).values_list("rating", flat=True))
+    assert len(ratings) >= 3 and ratings <= {1, 2, 3, 4, 5}
+    # Each decision wrote its move at the same moment, by the same rep.
+    for fb in decided.filter(kind=FeedbackKind.REJECT):
+        move = StageTransition.objects.get(contact_id=fb.contact_id, at=fb.at)
+        assert (move.to_stage, move.reason_id, move.by_user_id) == (
+            "recycled",
+            fb.reason_id,
+            fb.user_id,
+        )
+
+
+def test_compliance_api_shows_the_slow_rep_worst_since_a_year_ago(db, company, client):
+    timeline, _, now, _ = company
+    client.force_login(User.objects.get(email="sol.okafor@lumen.example"))
+    since = (now - dt.timedelta(days=366)).date()
+
+    response = client.get(f"/api/sla/compliance?by=owner&since={since}")
+
+    assert response.status_code == 200, response.content
+    rows = {r["key"]: r for r in response.json()}
+    slow = rows.pop(timeline.truths.slow_rep)
+    assert set(rows) and all(r["mqls_assigned"] for r in rows.values())
+    assert slow["mqls_assigned"] > 3
+
+    def share(row, field):
+        return row[field] / row["mqls_assigned"]
+
+    for other in rows.values():
+        assert slow["median_response_hours"] > 2 * other["median_response_hours"], other
+        assert share(slow, "accepted_in_time") < share(other, "accepted_in_time"), other
+        assert share(slow, "first_touch_in_time") < share(other, "first_touch_in_time"), other
+
+
+def test_the_handoff_card_of_a_recent_mql_shows_its_sla_clocks(db, company, client):
+    now = company[2]
+    recent = StageTransition.objects.filter(to_stage="mql", at__lt=now).order_by("-at").first()
+    contact = recent.contact
+    client.force_login(contact.owner)
+
+    response = client.get(f"/handoff/{contact.pk}/")
+
+    assert response.status_code == 200
+    clocks = response.context["card"].clocks
+    labels = {c.label for c in clocks}
+    assert labels == {"Accept or reject", "First touch", "Cadence", "Recycle or progress"}
+    html = response.content.decode()
+    assert "SLA clocks" in html and "No SLA clock runs" not in html
+    # The same clocks the SLA app reads, under the demo's policy.
+    assert [c.policy_number for c in clocks_for(contact=contact, now=now)] == [1] * 4

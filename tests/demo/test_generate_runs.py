@@ -20,6 +20,8 @@ from smarketing.demo.generate import PARTS, existing_data, generate, reset
 from smarketing.demo.timeline import simulate
 from smarketing.demo.truths import DEFAULT_SEED
 from smarketing.handoff.models import Activity
+from smarketing.handoff.routing.models import RoutingRule
+from smarketing.handoff.sla.services import policy_draft_create
 from smarketing.lifecycle.models import StageTransition, TransitionReason
 from smarketing.org.models import User
 from smarketing.people.models import Account, Contact
@@ -192,6 +194,17 @@ def test_a_definition_of_the_companys_own_is_data(db, marketing_leader):
     definition_draft_create(by_user=marketing_leader, text=company_yaml())
 
     assert existing_data()["definition versions"] == 2
+
+
+def test_routing_rules_and_sla_policies_of_the_companys_own_are_data(db, marketing_leader):
+    before = existing_data()  # with the existing-owner rule a new installation starts with
+
+    RoutingRule.objects.update(updated_by=marketing_leader)  # edited: the company's now
+    policy_draft_create(by_user=marketing_leader)
+
+    assert RoutingRule.objects.count() == 1
+    assert existing_data() == {**before, "routing rules": 1, "policy versions": 1}
+    assert "routing rules" not in before and "policy versions" not in before
 
 
 def test_missing_reason_stops_generation_and_writes_nothing(db, now):

@@ -17,19 +17,23 @@ from smarketing.campaigns.models import Campaign
 from smarketing.content.models import ContentAsset
 from smarketing.deals.models import Deal
 from smarketing.demo.context import Context, Part
-from smarketing.demo.parts import crm, definition, events, lifecycle, org, sales
+from smarketing.demo.parts import crm, definition, events, handoff, lifecycle, org, sales
 from smarketing.demo.sim.catalogue import DOMAIN, TEAMS
 from smarketing.demo.timeline import Timeline
 from smarketing.events.models import Identity, RawEvent, RejectedEvent, Touchpoint, WriteKey
-from smarketing.handoff.models import Activity
+from smarketing.handoff.models import Activity, Assignment, LeadFeedback
+from smarketing.handoff.routing.models import Region, RoutingRule
+from smarketing.handoff.sla.models import PolicyApproval, PolicyVersion
 from smarketing.lifecycle.models import StageTransition
 from smarketing.org.models import Team, User
 from smarketing.people.models import Account, Contact
 from smarketing.scoring.models import DefinitionApproval, DefinitionVersion, RescoringRun
 
-# The definition goes live before the events are processed, which score and promote with it.
+# The definition goes live before the events are processed, which score and promote with it;
+# the SLA and the routing rules are in place before the first move to MQL.
 PARTS: list[Part] = [
     org.PART,
+    handoff.PART,
     crm.PART,
     lifecycle.PART,
     sales.PART,
@@ -39,6 +43,10 @@ PARTS: list[Part] = [
 
 # The CRM tables the demo fills, children first (the order --reset deletes them in).
 CRM_MODELS: tuple[type[models.Model], ...] = (
+    PolicyApproval,
+    PolicyVersion,
+    RoutingRule,
+    Region,
     RescoringRun,
     DefinitionApproval,
     DefinitionVersion,
@@ -48,6 +56,8 @@ CRM_MODELS: tuple[type[models.Model], ...] = (
     RawEvent,
     WriteKey,
     Activity,
+    LeadFeedback,
+    Assignment,
     Deal,
     StageTransition,
     Contact,
@@ -107,6 +117,8 @@ def existing_data() -> dict[str, int]:
         # The shipped default installed on first use is no data of the company's.
         for model in (DefinitionVersion, RescoringRun):
             found[model._meta.verbose_name_plural] = 0
+    if handoff.routing_untouched_default():
+        found[RoutingRule._meta.verbose_name_plural] = 0  # the shipped existing-owner rule
     found["demo users"] = demo_users().count()
     found["demo teams"] = Team.objects.filter(name__in=[t.name for t in TEAMS]).count()
     return {name: n for name, n in found.items() if n}
@@ -119,7 +131,11 @@ def reset() -> dict[str, int]:
     for model in CRM_MODELS:
         # Children first, so each delete has little left to cascade; the ORM still cascades
         # to tables of later capabilities that point at these.
-        deleted[str(model._meta.verbose_name_plural)] = model.objects.all().delete()[0]
+        rows = model.objects.all()
+        if model is RoutingRule:
+            # The untouched rule a new installation starts with stays.
+            rows = rows.exclude(pk__in=handoff.shipped_rules().values("pk"))
+        deleted[str(model._meta.verbose_name_plural)] = rows.delete()[0]
     deleted["demo users"] = demo_users().delete()[0]
     teams = Team.objects.filter(name__in=[t.name for t in TEAMS], members__isnull=True)
     deleted["demo teams"] = teams.delete()[0]
