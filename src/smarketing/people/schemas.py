@@ -102,27 +102,22 @@ class ContactOut(Schema):
         if hasattr(obj, "score_total"):  # annotated by the list's query
             if obj.score_total is None:
                 return None
-            return {
-                "group": getattr(obj, "score_group_id", "default"),
-                "total": obj.score_total,
-                "fit": obj.score_fit,
-                "engagement": obj.score_engagement,
-                "grade": obj.score_grade,
-                "is_mql": obj.score_is_mql,
-                "predicted": obj.score_predicted,
-            }
+            group = getattr(obj, "score_group_id", "default")
+            return dict(
+                zip(
+                    SCORE_FIELDS,
+                    (group, *(getattr(obj, f"score_{f}") for f in SCORE_FIELDS[1:])),
+                    strict=True,
+                )
+            )
         row = obj.current_scores.filter(group="default").first()
         if row is None:
             return None
-        return {
-            "group": row.group,
-            "total": row.total,
-            "fit": row.fit,
-            "engagement": row.engagement,
-            "grade": row.grade,
-            "is_mql": row.is_mql,
-            "predicted": row.predicted,
-        }
+        return {name: getattr(row, name) for name in SCORE_FIELDS}
+
+
+# StoredScoreOut's fields, as the stored row and the list's annotations (score_<name>) call them.
+SCORE_FIELDS = ("group", "total", "fit", "engagement", "grade", "is_mql", "predicted")
 
 
 class StoredScoreOut(Schema):

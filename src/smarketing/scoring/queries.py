@@ -4,6 +4,7 @@ the stored scores (the lead list's filters and orders, a contact's score history
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.db.models import F, FilteredRelation, Q, QuerySet
@@ -81,8 +82,14 @@ def sign_off(version: DefinitionVersion) -> SignOff:
 
 
 def definition_of(version: DefinitionVersion) -> rules.Definition:
-    # Stored texts were written by rules.dump, so they always read back.
-    return rules.load(version.text)
+    return definition_parsed(version.text)
+
+
+@functools.lru_cache(maxsize=8)
+def definition_parsed(text: str) -> rules.Definition:
+    """A stored text, read once per text: it was written by rules.dump, so it reads back, and
+    the lead list, the forms and every rescoring ask for the live one again and again."""
+    return rules.load(text)
 
 
 def definition_changes(version: DefinitionVersion) -> list[rules.Change]:

@@ -179,21 +179,7 @@ _COLUMNS = (
     'contact_id, "group", version, fit, engagement, total, grade, is_mql, mql_reason, '
     "predicted, explanation, computed_at"
 )
-_UPDATE = ", ".join(
-    f"{c} = excluded.{c}"
-    for c in (
-        "version",
-        "fit",
-        "engagement",
-        "total",
-        "grade",
-        "is_mql",
-        "mql_reason",
-        "predicted",
-        "explanation",
-        "computed_at",
-    )
-)
+_UPDATE = ", ".join(f"{c} = excluded.{c}" for c in _CONTACT_UPDATE)
 _HISTORY_COLUMNS = 'contact_id, "group", version, fit, engagement, total, grade, at, cause'
 UPSERT = {
     "postgresql": f"""
@@ -320,17 +306,6 @@ def _promote(
             continue
         promoted += 1
     return promoted
-
-
-def account_scores_refresh(*, account_ids: Iterable[int], now: dt.datetime | None = None) -> int:
-    """Recompute the accounts' scores from their fit and their contacts' stored scores."""
-    version, definition = definition_in_force()
-    return _accounts_refresh(
-        sorted(set(account_ids)),
-        version=version.number,
-        definition=definition,
-        now=now or timezone.now(),
-    )
 
 
 def _accounts_refresh(

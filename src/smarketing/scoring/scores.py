@@ -6,7 +6,6 @@ current time; the stored scores (scoring.refresh) are what lists sort and filter
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 
 from smarketing.events.models import Touchpoint
@@ -15,6 +14,7 @@ from smarketing.scoring import rules
 from smarketing.scoring.facts import contact_facts, touchpoint_facts
 from smarketing.scoring.models import DefinitionVersion
 from smarketing.scoring.predictions import PredictionExplained, prediction_explained
+from smarketing.scoring.queries import definition_of
 from smarketing.scoring.services import definition_live
 
 
@@ -29,15 +29,9 @@ class ContactScore:
     prediction: PredictionExplained | None = None
 
 
-@functools.lru_cache(maxsize=8)
-def _parsed(text: str) -> rules.Definition:
-    # A stored text was written by rules.dump, so it reads back; parsed once per text.
-    return rules.load(text)
-
-
 def definition_in_force() -> tuple[DefinitionVersion, rules.Definition]:
     version = definition_live()
-    return version, _parsed(version.text)
+    return version, definition_of(version)
 
 
 def contact_score(*, contact: Contact, now: dt.datetime) -> ContactScore:
