@@ -19,6 +19,22 @@ def test_campaign_create_when_valid_derives_utm_from_name(as_marketer):
     assert body["cost"] == "1500.50"
 
 
+def test_campaign_owner_when_a_marketer_is_set_and_shown(as_marketer, marketer):
+    response = as_marketer.create("/api/campaigns", {"name": "Launch", "owner_id": marketer.pk})
+    assert response.status_code == 201, response.content
+    assert response.json()["owner_id"] == marketer.pk
+    assert Campaign.objects.get().owner == marketer
+
+
+def test_campaign_owner_when_a_sales_rep_or_unknown_names_owner_id(as_marketer, rep):
+    response = as_marketer.create("/api/campaigns", {"name": "Launch", "owner_id": rep.pk})
+    assert error_fields(response) == {"owner_id"}
+    assert "cannot own a campaign" in response.json()["detail"]
+    response = as_marketer.create("/api/campaigns", {"name": "Launch", "owner_id": 99999})
+    assert error_fields(response) == {"owner_id"}
+    assert not Campaign.objects.exists()
+
+
 def test_campaign_create_when_cost_negative_names_cost(as_marketer):
     response = as_marketer.create("/api/campaigns", {"name": "X", "cost": -1})
     assert error_fields(response) == {"cost"}

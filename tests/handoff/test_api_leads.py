@@ -53,6 +53,11 @@ def test_convert_when_checklist_complete_makes_sql(api_for, rep, mql):
     items = [i.id for i in definition_in_force()[1].sql_checklist]
     response = _post(api_for(rep), f"/api/leads/{mql.pk}/convert", {"checklist": items})
     assert response.status_code == 200 and response.json()["stage"] == "sql"
+    confirmed = response.json()["sql_checklist"]
+    assert [i["id"] for i in confirmed["items"]] == items
+    assert (confirmed["definition_version"], confirmed["user_email"]) == (1, rep.email)
+    listed = api_for(rep).get(f"/api/leads/{mql.pk}/sql-checklists").json()
+    assert [c["transition_id"] for c in listed] == [confirmed["transition_id"]]
     response = _post(api_for(rep), f"/api/leads/{mql.pk}/convert", {"checklist": items})
     assert error_fields(response) == {"contact"}  # already an SQL
 

@@ -67,11 +67,11 @@ def test_card_query_count_when_history_grows_stays_fixed(
         assert client.get(f"/handoff/{mql.pk}/").status_code == 200
     _history(mql, rep, 12)
     # Pinned: session, user; the contact with its joins; the MQL move, activities, feedback,
-    # definition; the score (definition, prediction, touchpoints); the journey's touchpoints;
-    # the SLA clocks (5); the reasons; the page's notification bell and team (2).
-    with django_assert_num_queries(20):
+    # definition, SQL checklist; the score (definition, prediction, touchpoints); the journey's
+    # touchpoints; the SLA clocks (5); the reasons; the page's notification bell and team (2).
+    with django_assert_num_queries(21):
         assert client.get(f"/handoff/{mql.pk}/").status_code == 200
-    assert len(small) == 20
+    assert len(small) == 21
 
 
 def test_card_when_another_reps_lead_shows_no_actions_and_refuses_posts(as_user, mql, sales_team):
@@ -124,6 +124,14 @@ def test_convert_form_when_checklist_incomplete_shows_what_is_missing(as_user, r
     response = as_user(rep).post(f"/handoff/{mql.pk}/convert/", {"convert-checklist": ["budget"]})
     assert response.status_code == 400
     assert "the SQL checklist is not complete" in response.content.decode()
+
+
+def test_convert_form_when_complete_shows_the_confirmed_checklist_on_the_card(as_user, rep, mql):
+    items = ["budget", "authority", "need", "timing"]
+    response = as_user(rep).post(f"/handoff/{mql.pk}/convert/", {"convert-checklist": items})
+    assert response.status_code == 302
+    html = as_user(rep).get(f"/handoff/{mql.pk}/").content.decode()
+    assert "SQL checklist confirmed" in html and "✓ Budget confirmed" in html
 
 
 def test_unknown_action_is_404(as_user, rep, mql):

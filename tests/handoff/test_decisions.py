@@ -10,7 +10,7 @@ import pytest
 from smarketing.deals.models import Deal
 from smarketing.errors import InvalidInput
 from smarketing.handoff import decisions
-from smarketing.handoff.models import LeadFeedback
+from smarketing.handoff.models import LeadFeedback, SqlQualification
 from smarketing.lifecycle.models import StageTransition, TransitionReason
 from smarketing.notify.models import Notification
 from smarketing.people.models import Contact
@@ -68,6 +68,30 @@ def test_reject_when_reasoned_recycles_and_tells_marketing(mql, rep, marketing_l
     assert note.url == f"/handoff/{mql.pk}/"
 
 
+def test_reject_when_the_campaign_has_an_owner_tells_that_marketer(
+    mql, rep, marketer, marketing_leader
+):
+    campaign = mql.source_campaign
+    campaign.owner = marketer
+    campaign.save()
+    decisions.lead_reject(contact=mql, user=rep, reason="student")
+    notes = Notification.objects.filter(kind="lead_recycled")
+    assert [n.user for n in notes] == [marketer]
+
+
+def test_reject_when_the_campaign_owner_left_tells_the_marketing_leaders(
+    mql, rep, marketer, marketing_leader
+):
+    campaign = mql.source_campaign
+    campaign.owner = marketer
+    campaign.save()
+    marketer.is_active = False
+    marketer.save()
+    decisions.lead_reject(contact=mql, user=rep, reason="student")
+    notes = Notification.objects.filter(kind="lead_recycled")
+    assert [n.user for n in notes] == [marketing_leader]
+
+
 def test_reject_when_no_reason_is_refused_naming_the_choices(mql, rep):
     with pytest.raises(InvalidInput) as err:
         decisions.lead_reject(contact=mql, user=rep, reason="")
@@ -111,6 +135,22 @@ def test_convert_when_checklist_complete_records_it_on_the_move(mql, rep):
     assert "Call went well" in result.transition.note
     # From MQL straight to SQL: the lead was accepted too.
     assert result.feedback.kind == "accept"
+
+
+def test_convert_when_checklist_complete_stores_the_items_confirmed(mql, rep):
+    result = decisions.lead_convert(contact=mql, user=rep, checklist=list(reversed(_checklist())))
+    row = SqlQualification.objects.get(contact=mql)
+    assert row.transition == result.transition == result.qualification.transition
+    assert (row.user, row.definition_version.number) == (rep, 1)
+    # The definition's order and labels, whatever order the rep ticked them in.
+    items = definition_in_force()[1].sql_checklist
+    assert row.items == [{"id": i.id, "label": i.label} for i in items]
+
+
+def test_convert_when_refused_stores_no_checklist(mql, rep):
+    with pytest.raises(InvalidInput):
+        decisions.lead_convert(contact=mql, user=rep, checklist=["budget"])
+    assert not SqlQualification.objects.exists()
 
 
 def test_convert_when_checklist_incomplete_names_what_is_missing(mql, rep):

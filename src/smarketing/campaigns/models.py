@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -37,6 +38,14 @@ class Campaign(models.Model):
     end_date = models.DateField(null=True, blank=True)
     cost = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     currency = models.CharField(max_length=3, default="USD")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="campaigns_owned",
+        help_text="The marketer who runs it: told when a lead it sourced comes back from sales.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

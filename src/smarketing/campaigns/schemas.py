@@ -21,6 +21,7 @@ class CampaignOut(Schema):
     end_date: dt.date | None
     cost: Decimal
     currency: str
+    owner_id: int | None = Field(description="The marketer who runs it.")
     created_at: dt.datetime
 
 
@@ -46,6 +47,9 @@ class CampaignIn(_Dates):
     )
     cost: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
     currency: str = Field("USD", min_length=3, max_length=3)
+    owner_id: int | None = Field(
+        None, description="A marketer, leader or admin who runs it; hears of leads recycled."
+    )
 
 
 class CampaignPatch(_Dates):
@@ -54,6 +58,7 @@ class CampaignPatch(_Dates):
     utm_campaign: str | None = Field(None, max_length=200)
     cost: Decimal = Field(None, ge=0, max_digits=14, decimal_places=2)
     currency: str = Field(None, min_length=3, max_length=3)
+    owner_id: int | None = None
 
 
 class CampaignFilters(Schema):

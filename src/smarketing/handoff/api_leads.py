@@ -8,8 +8,8 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from smarketing.handoff import decisions, queries
-from smarketing.handoff.card import most_urgent, sla_clocks
-from smarketing.handoff.models import LeadFeedback
+from smarketing.handoff.card import urgent_clocks
+from smarketing.handoff.models import LeadFeedback, SqlQualification
 from smarketing.handoff.review import Review, ReviewRow
 from smarketing.handoff.schemas import (
     AcceptIn,
@@ -23,6 +23,7 @@ from smarketing.handoff.schemas import (
     ReasonedIn,
     ReviewOut,
     ReviewQuery,
+    SqlQualificationOut,
 )
 from smarketing.org.api import get_or_404
 from smarketing.org.permissions import require
@@ -50,6 +51,7 @@ def _out(contact: Contact, result: decisions.Decision) -> dict[str, Any]:
         "transition_id": result.transition.pk if result.transition else None,
         "feedback": result.feedback,
         "deal_id": result.deal.pk if result.deal else None,
+        "sql_checklist": result.qualification,
     }
 
 
@@ -143,6 +145,17 @@ def lead_feedback(request: HttpRequest, contact_id: int) -> list[LeadFeedback]:
 
 
 @router.get(
+    "/{contact_id}/sql-checklists",
+    response={200: list[SqlQualificationOut], **ERRORS},
+    summary="The SQL checklists confirmed for a lead, newest first",
+)
+def lead_sql_checklists(request: HttpRequest, contact_id: int) -> list[SqlQualification]:
+    require(request.user, "contact.view")
+    contact = get_or_404(contacts_visible_to(request.user), contact_id, "contact")
+    return list(queries.sql_qualifications_of(contact=contact))
+
+
+@router.get(
     "/mine",
     response={200: list[LeadOut], **ERRORS},
     summary="The caller's open MQLs and SALs, newest first, with the most urgent SLA clock",
@@ -150,9 +163,11 @@ def lead_feedback(request: HttpRequest, contact_id: int) -> list[LeadFeedback]:
 def leads_mine(request: HttpRequest, filters: Query[LeadFilters]) -> list[dict[str, Any]]:
     require(request.user, "lead.handle")
     now = timezone.now()
+    contacts = list(queries.leads_open(user=request.user, team=filters.team))
+    clocks = urgent_clocks(contacts=contacts, now=now)
     out = []
-    for contact in queries.leads_open(user=request.user, team=filters.team):
-        urgent = most_urgent(sla_clocks(contact=contact, now=now))
+    for contact in contacts:
+        urgent = clocks[contact.pk]
         out.append(
             {
                 "id": contact.pk,

@@ -14,7 +14,7 @@ from smarketing.campaigns.models import Channel
 from smarketing.content.models import FunnelStage
 from smarketing.events.models import Touchpoint
 from smarketing.handoff.journey import Journey, Touch, journey_build
-from smarketing.handoff.models import Activity, LeadFeedback
+from smarketing.handoff.models import Activity, LeadFeedback, SqlQualification
 from smarketing.lifecycle.models import StageTransition, TransitionReason
 from smarketing.lifecycle.stages import LABELS, ReasonKind, Stage
 from smarketing.org import permissions
@@ -79,6 +79,14 @@ def sla_clocks(*, contact: Contact, now: dt.datetime) -> list[ClockView] | None:
     return sorted(views, key=lambda c: c.urgency)
 
 
+def urgent_clocks(*, contacts: list[Contact], now: dt.datetime) -> dict[int, ClockView | None]:
+    """The most urgent open clock of each contact, in a fixed number of queries (My leads)."""
+    from smarketing.handoff.sla.queries import clocks_for_many
+
+    found = clocks_for_many(contact_ids=[c.pk for c in contacts], now=now)
+    return {c.pk: most_urgent([clock_view(k) for k in found.get(c.pk, [])]) for c in contacts}
+
+
 def most_urgent(clocks: list[ClockView] | None) -> ClockView | None:
     open_clocks = [c for c in clocks or [] if c.is_open]
     return min(open_clocks, key=lambda c: c.urgency) if open_clocks else None
@@ -96,6 +104,7 @@ class Card:
     feedback: list[LeadFeedback]
     reasons: dict[str, list[TransitionReason]]
     sql_checklist: tuple[SqlItem, ...]
+    sql_qualification: SqlQualification | None
     may_handle: bool
 
     @property
@@ -199,5 +208,9 @@ def handoff_card(*, contact: Contact, user: Any, now: dt.datetime) -> Card:
         feedback=feedback,
         reasons=_reasons(),
         sql_checklist=definition.sql_checklist,
+        sql_qualification=SqlQualification.objects.filter(contact=contact)
+        .select_related("user", "definition_version")
+        .order_by("-at", "-id")
+        .first(),
         may_handle=permissions.can(user, "lead.handle", contact),
     )

@@ -20,7 +20,7 @@ from django.utils import timezone
 from smarketing.deals import services as deals
 from smarketing.deals.models import Deal
 from smarketing.errors import InvalidInput
-from smarketing.handoff.models import FeedbackKind, LeadFeedback
+from smarketing.handoff.models import FeedbackKind, LeadFeedback, SqlQualification
 from smarketing.lifecycle.models import StageTransition, TransitionReason
 from smarketing.lifecycle.services import stage_transition
 from smarketing.lifecycle.stages import LABELS, ReasonKind, Stage
@@ -28,6 +28,7 @@ from smarketing.notify.models import AlertKind
 from smarketing.notify.services import notify
 from smarketing.org.models import Role, TeamKind, User
 from smarketing.people.models import Contact
+from smarketing.scoring.models import DefinitionVersion
 from smarketing.scoring.scores import definition_in_force
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class Decision:
     feedback: LeadFeedback | None
     transition: StageTransition | None
     deal: Deal | None = None
+    qualification: SqlQualification | None = None
 
 
 def _stage_check(contact: Contact, allowed: tuple[Stage, ...], verb: str) -> None:
@@ -188,9 +190,14 @@ def _back_to_marketing(
     return Decision(row, move)
 
 
-def marketing_owners() -> list[User]:
-    """Who hears that a lead came back: the leaders of the marketing teams (campaigns carry no
-    owner of their own yet)."""
+def marketing_owners(*, contact: Contact | None = None) -> list[User]:
+    """Who hears that a lead came back: the active owner of the campaign that sourced it, else
+    the leaders of the marketing teams."""
+    campaign = contact.source_campaign if contact and contact.source_campaign_id else None
+    if campaign is not None and campaign.owner_id is not None:
+        owner = User.objects.filter(pk=campaign.owner_id, is_active=True).first()
+        if owner is not None:
+            return [owner]
     return list(
         User.objects.filter(
             is_active=True, role=Role.LEADER, team__kind=TeamKind.MARKETING
@@ -201,10 +208,11 @@ def marketing_owners() -> list[User]:
 def _marketing_tell(
     *, contact: Contact, user: Any, move: StageTransition, reason: TransitionReason, comment: str
 ) -> None:
-    owners = marketing_owners()
+    owners = marketing_owners(contact=contact)
     if not owners:
         logger.warning(
-            "contact %s came back to marketing, but no marketing leader is set", contact.pk
+            "contact %s came back to marketing, but no campaign owner or marketing leader is set",
+            contact.pk,
         )
     verb = "rejected" if reason.kind == ReasonKind.REJECT else "recycled"
     name = contact.full_name or contact.email
@@ -255,9 +263,23 @@ def lead_disqualify(
     return Decision(row, move)
 
 
-def sql_checklist_note(*, checked: list[str], comment: str) -> str:
-    """The live definition's SQL checklist, every item confirmed, as the move's note; refuses an
-    unknown item or one left unchecked, naming it."""
+@dataclass(frozen=True)
+class SqlChecklist:
+    """The live definition's SQL checklist as confirmed: its version and items, in order."""
+
+    version: DefinitionVersion
+    items: list[dict[str, str]]
+
+    def note(self, comment: str) -> str:
+        """A readable copy for the move's note (the timeline shows notes)."""
+        lines = [f"SQL checklist (definition v{self.version.number}):"]
+        lines += [f"✓ {i['label']} [{i['id']}]" for i in self.items] or ["(no items)"]
+        return "\n".join([*lines, "", comment] if comment else lines)
+
+
+def sql_checklist_check(*, checked: list[str]) -> SqlChecklist:
+    """The live definition's SQL checklist with every item confirmed; refuses an unknown item
+    or one left unchecked, naming it."""
     version, definition = definition_in_force()
     items = {item.id: item.label for item in definition.sql_checklist}
     unknown = sorted(set(checked) - set(items))
@@ -272,11 +294,7 @@ def sql_checklist_note(*, checked: list[str], comment: str) -> str:
         raise InvalidInput(
             f"the SQL checklist is not complete: {'; '.join(missing)}", field="checklist"
         )
-    lines = [f"SQL checklist (definition v{version.number}):"]
-    lines += [f"✓ {label} [{item_id}]" for item_id, label in items.items()] or ["(no items)"]
-    if comment:
-        lines += ["", comment]
-    return "\n".join(lines)
+    return SqlChecklist(version, [{"id": i, "label": label} for i, label in items.items()])
 
 
 @transaction.atomic
@@ -294,9 +312,19 @@ def lead_convert(
     _stage_check(contact, (Stage.MQL, Stage.SAL), "converted to SQL")
     _rating_check(rating)
     comment, at = _comment_check(comment), at or timezone.now()
-    note = sql_checklist_note(checked=list(checklist), comment=comment)
+    confirmed = sql_checklist_check(checked=list(checklist))
     was_mql = contact.lifecycle_stage == Stage.MQL
-    move = stage_transition(contact=contact, to_stage=Stage.SQL, by_user=user, note=note, at=at)
+    move = stage_transition(
+        contact=contact, to_stage=Stage.SQL, by_user=user, note=confirmed.note(comment), at=at
+    )
+    qualification = SqlQualification.objects.create(
+        contact=contact,
+        transition=move,
+        definition_version=confirmed.version,
+        items=confirmed.items,
+        user=user,
+        at=at,
+    )
     row = None
     if was_mql:
         row = _feedback(
@@ -316,7 +344,7 @@ def lead_convert(
             comment=comment,
             at=at,
         )
-    return Decision(row, move)
+    return Decision(row, move, qualification=qualification)
 
 
 @transaction.atomic

@@ -140,3 +140,29 @@ class LeadFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.contact_id} by {self.user_id}"
+
+
+class SqlQualification(models.Model):
+    """The SQL checklist sales confirmed when a lead became an SQL: the items of the definition
+    version in force, every one ticked, by whom and when. One row per SQL move, never updated;
+    the move's note keeps a readable copy for the timeline."""
+
+    contact = models.ForeignKey(
+        "people.Contact", on_delete=models.CASCADE, related_name="sql_qualifications"
+    )
+    transition = models.OneToOneField(
+        "lifecycle.StageTransition", on_delete=models.CASCADE, related_name="sql_qualification"
+    )
+    definition_version = models.ForeignKey(
+        "scoring.DefinitionVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    items = models.JSONField(help_text='The confirmed items: [{"id": ..., "label": ...}].')
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["contact", "at"], name="sqlqual_contact_at")]
+
+    def __str__(self) -> str:
+        return f"SQL checklist of {self.contact_id} (v{self.definition_version_id})"

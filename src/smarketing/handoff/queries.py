@@ -10,7 +10,7 @@ from django.db.models import F, QuerySet
 from smarketing.campaigns.models import Channel
 from smarketing.errors import InvalidInput
 from smarketing.events.models import Touchpoint
-from smarketing.handoff.models import Activity, LeadFeedback
+from smarketing.handoff.models import Activity, LeadFeedback, SqlQualification
 from smarketing.handoff.review import (
     FeedbackFact,
     Review,
@@ -68,6 +68,14 @@ def feedback_of(*, contact: Contact) -> QuerySet[LeadFeedback]:
     return (
         LeadFeedback.objects.filter(contact=contact)
         .select_related("user", "reason")
+        .order_by("-at", "-id")
+    )
+
+
+def sql_qualifications_of(*, contact: Contact) -> QuerySet[SqlQualification]:
+    return (
+        SqlQualification.objects.filter(contact=contact)
+        .select_related("user", "definition_version")
         .order_by("-at", "-id")
     )
 

@@ -7,7 +7,13 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from smarketing.handoff.models import Activity, ActivityKind, CallOutcome, LeadFeedback
+from smarketing.handoff.models import (
+    Activity,
+    ActivityKind,
+    CallOutcome,
+    LeadFeedback,
+    SqlQualification,
+)
 from smarketing.org.schemas import InSchema, blank_or
 
 
@@ -92,12 +98,38 @@ class FeedbackOut(Schema):
         return obj.reason.label if obj.reason else None
 
 
+class SqlItemOut(Schema):
+    id: str
+    label: str
+
+
+class SqlQualificationOut(Schema):
+    """The SQL checklist confirmed when the lead became an SQL."""
+
+    transition_id: int
+    definition_version: int = Field(description="The number of the definition version.")
+    items: list[SqlItemOut] = Field(description="Every item of that version's checklist.")
+    user_email: str
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_definition_version(obj: SqlQualification) -> int:
+        return obj.definition_version.number
+
+    @staticmethod
+    def resolve_user_email(obj: SqlQualification) -> str:
+        return obj.user.email
+
+
 class DecisionOut(Schema):
     contact_id: int
     stage: str = Field(description="The lead's lifecycle stage after the decision.")
     transition_id: int | None
     feedback: FeedbackOut | None
     deal_id: int | None = None
+    sql_checklist: SqlQualificationOut | None = Field(
+        None, description="On a conversion to SQL: the checklist confirmed."
+    )
 
 
 Rating = Field(None, ge=1, le=5, description="Lead quality, 1 (poor) to 5 (excellent).")

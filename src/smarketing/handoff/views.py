@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from smarketing.errors import InvalidInput
 from smarketing.handoff import decisions, queries
-from smarketing.handoff.card import Card, card_contact, handoff_card, most_urgent, sla_clocks
+from smarketing.handoff.card import Card, card_contact, handoff_card, urgent_clocks
 from smarketing.handoff.forms import (
     AcceptForm,
     ConvertForm,
@@ -169,10 +169,9 @@ def my_leads(request: HttpRequest) -> HttpResponse:
     user = request.user
     team = request.GET.get("team") == "1" and user.role in (Role.LEADER, Role.ADMIN)
     now = timezone.now()
-    leads = []
-    for contact in queries.leads_open(user=user, team=team):
-        urgent = most_urgent(sla_clocks(contact=contact, now=now))
-        leads.append((contact, LABELS[Stage(contact.lifecycle_stage)], urgent))
+    contacts = list(queries.leads_open(user=user, team=team))
+    urgent = urgent_clocks(contacts=contacts, now=now)
+    leads = [(c, LABELS[Stage(c.lifecycle_stage)], urgent[c.pk]) for c in contacts]
     context = {
         "leads": leads,
         "team": team,

@@ -41,7 +41,9 @@ def deal_list(request: HttpRequest) -> HttpResponse:
 def campaign_list(request: HttpRequest) -> HttpResponse:
     form = CampaignFilterForm(request.GET)
     values = filter_values(form)
-    qs = Campaign.objects.annotate(contacts_sourced=Count("sourced_contacts"))
+    qs = Campaign.objects.select_related("owner").annotate(
+        contacts_sourced=Count("sourced_contacts")
+    )
     if values.get("channel"):
         qs = qs.filter(channel=values["channel"])
     context = {

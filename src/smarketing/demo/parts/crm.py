@@ -11,12 +11,15 @@ from smarketing.campaigns.services import campaign_create
 from smarketing.content.services import asset_create
 from smarketing.demo.context import Advance, Context, Part
 from smarketing.demo.timeline import SimTransition, Timeline
+from smarketing.org.models import Role
 from smarketing.people.services import account_create, contact_create
 
 
 def run(ctx: Context, advance: Advance) -> None:
     tl = ctx.timeline
-    for c in tl.campaigns:
+    # The marketers take the campaigns in turn; they hear of the leads sales sends back.
+    marketers = [u for u in ctx.users if u.role == Role.MARKETING]
+    for i, c in enumerate(tl.campaigns):
         ctx.campaigns.append(
             campaign_create(
                 name=c.name,
@@ -25,6 +28,7 @@ def run(ctx: Context, advance: Advance) -> None:
                 start_date=c.start_date,
                 end_date=c.end_date,
                 cost=Decimal(c.cost),
+                owner=marketers[i % len(marketers)] if marketers else None,
                 created_at=c.created_at,
             )
         )

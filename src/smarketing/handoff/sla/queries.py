@@ -329,6 +329,24 @@ def _assignments() -> QuerySet[Assignment]:
 def clocks_for(*, contact: Any, now: dt.datetime) -> list[Clock]:
     """The SLA clocks of the contact's current owner (the newest assignment up to `now`);
     empty when that assignment started no clocks (not an MQL, or no policy in force)."""
-    current = _assignments().filter(contact_id=contact.pk, at__lte=now).order_by("-at", "-id")
-    found = assignments_clocks(assignments=current[:1], now=now)
-    return found[0].clocks if found else []
+    found = current_clocks_many(contact_ids=[contact.pk], now=now).get(contact.pk)
+    return found.clocks if found else []
+
+
+def clocks_for_many(*, contact_ids: Iterable[int], now: dt.datetime) -> dict[int, list[Clock]]:
+    """`clocks_for` of many contacts in a fixed number of queries: contact id → clocks (absent
+    when the current assignment started none)."""
+    found = current_clocks_many(contact_ids=contact_ids, now=now)
+    return {contact_id: item.clocks for contact_id, item in found.items()}
+
+
+def current_clocks_many(
+    *, contact_ids: Iterable[int], now: dt.datetime
+) -> dict[int, AssignmentClocks]:
+    """Each contact's newest assignment up to `now` with its clocks and the owner's hours."""
+    newest: dict[int, Assignment] = {}
+    rows = _assignments().filter(contact_id__in=list(contact_ids), at__lte=now)
+    for assignment in rows.order_by("at", "id"):
+        newest[assignment.contact_id] = assignment
+    found = assignments_clocks(assignments=newest.values(), now=now)
+    return {item.assignment.contact_id: item for item in found}

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from smarketing.handoff.sla import queries
 from smarketing.handoff.sla.obligations import BREACHED, DUE_SOON, MET, ON_TIME
-from smarketing.org.models import User
 
 register = template.Library()
 
@@ -33,14 +32,13 @@ def left_text(clock: Any) -> str:
 
 @register.inclusion_tag("sla/_contact_clocks.html")
 def sla_clocks(contact: Any) -> dict[str, Any]:
-    clocks = queries.clocks_for(contact=contact, now=timezone.now())
+    found = queries.current_clocks_many(contact_ids=[contact.pk], now=timezone.now())
+    current = found.get(contact.pk)
+    clocks = current.clocks if current else []
     if not clocks and contact.owner_id is None:
         return {"show": False}
-    zone = "UTC"
-    if clocks:
-        # Due times in the zone the assignment owner's clocks count in, as the rep reads them.
-        owner = User.objects.select_related("team").get(pk=clocks[0].owner_id)
-        zone = queries.hours_for(owner).hours.timezone
+    # Due times in the zone the assignment owner's clocks count in, as the rep reads them.
+    zone = current.hours.timezone if clocks and current else "UTC"
     return {
         "show": True,
         "contact": contact,
