@@ -6,10 +6,13 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from smarketing.handoff.models import Activity
+from smarketing.handoff.models import Activity, Assignment
 from smarketing.handoff.sla.queries import clocks_for
+from smarketing.lifecycle.services import stage_transition
 from tests.factories import ContactFactory
 
 from .conftest import MONDAY
@@ -56,3 +59,26 @@ def test_card_is_left_out_for_a_contact_nobody_owns(rep):
     text = logged_in(rep).get(f"/contacts/{contact.pk}/").content.decode()
 
     assert 'id="sla-clocks"' not in text
+
+
+def test_my_leads_when_more_leads_costs_no_more_queries(client, rep, live_policy):
+    """The most urgent clock of every lead is read in one batch, not per lead."""
+
+    def mql_at(i: int) -> None:
+        contact = ContactFactory(email=f"lead{i}@acme.example", owner=rep)
+        stage_transition(contact=contact, to_stage="lead", by_rule="test", at=MONDAY)
+        stage_transition(contact=contact, to_stage="mql", by_rule="test", at=MONDAY)
+        Assignment.objects.create(contact=contact, owner=rep, at=MONDAY, rule="by hand")
+
+    client.force_login(rep)
+    mql_at(0)
+    with time_machine.travel(MONDAY + dt.timedelta(hours=1), tick=False):
+        with CaptureQueriesContext(connection) as one:
+            html = client.get("/handoff/").content.decode()
+        assert "Accept or reject" in html
+        for i in range(1, 6):
+            mql_at(i)
+        with CaptureQueriesContext(connection) as six:
+            html = client.get("/handoff/").content.decode()
+    assert html.count("Accept or reject") == 6
+    assert len(six) == len(one)
