@@ -12,6 +12,7 @@ from django.urls import reverse
 from huey.contrib.djhuey import HUEY
 
 from smarketing.errors import InvalidInput
+from smarketing.handoff.models import Activity
 from smarketing.imports import services, tasks
 from smarketing.imports.models import ImportJob, JobStatus
 from smarketing.people.models import Contact
@@ -190,29 +191,58 @@ def test_a_file_that_cannot_be_read_fails_the_job(client, marketer):
     assert "required field email" in job.error
 
 
-@pytest.mark.parametrize("name", ["imports:upload"])
-def test_sales_users_may_not_import(client, rep, name):
+def test_sales_users_may_import_only_activities(client, rep):
     client.force_login(rep)
-    assert client.get(reverse(name)).status_code == 403
+    page = client.get(reverse("imports:upload")).content.decode()
+    assert '<option value="activities"' in page and '<option value="contacts"' not in page
     response = client.post(
-        reverse(name),
+        reverse("imports:upload"),
         {
             "kind": "contacts",
             "mapping": "auto",
             "file": SimpleUploadedFile("x.csv", b"Email\na@x.example\n"),
         },
     )
-    assert response.status_code == 403
+    assert "Select a valid choice" in response.content.decode()
     assert ImportJob.objects.count() == 0
+    with pytest.raises(InvalidInput, match="a sales user may import activities, not contacts"):
+        services.job_create(by_user=rep, kind="contacts", filename="x.csv", data=b"Email\n")
 
 
-def test_sales_users_may_not_see_or_run_a_job(client, rep, marketer):
+def test_sales_users_import_their_own_activities_only(client, rep, marketer, immediate_queue):
+    ContactFactory(email="lead@acme.example")
+    data = (
+        b"external_id,kind,contact_email,occurred_at,subject,user_email\n"
+        b"a-1,Call,lead@acme.example,2024-03-05 10:00,Intro call,sam@example.com\n"
+        b"a-2,Email,lead@acme.example,2024-03-05 11:00,Follow-up,\n"
+        b"a-3,Call,lead@acme.example,2024-03-06 10:00,Not mine,mia@example.com\n"
+    )
+    client.force_login(rep)
+    client.post(
+        reverse("imports:upload"),
+        {"kind": "activities", "mapping": "auto", "file": SimpleUploadedFile("a.csv", data)},
+    )
+    job = ImportJob.objects.get()
+    client.post(reverse("imports:run", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.created, job.rejected) == (2, 1)
+    assert set(Activity.objects.values_list("external_id", "user")) == {
+        ("a-1", rep.pk),
+        ("a-2", rep.pk),
+    }
+    (row,) = job.rejected_rows.all()
+    assert (row.line, row.column) == (4, "user_email")
+    assert "only your own activities" in row.reason
+
+
+def test_sales_users_may_not_see_or_run_a_job_of_someone_else(client, rep, marketer):
     job = services.job_create(
         by_user=marketer, kind="contacts", filename="x.csv", data=b"Email\na@x.example\n"
     )
     client.force_login(rep)
-    assert client.get(reverse("imports:job", args=[job.pk])).status_code == 403
-    assert client.post(reverse("imports:run", args=[job.pk])).status_code == 403
+    assert client.get(reverse("imports:job", args=[job.pk])).status_code == 404
+    assert client.post(reverse("imports:run", args=[job.pk])).status_code == 404
+    assert f"/import/{job.pk}/" not in client.get(reverse("imports:upload")).content.decode()
     job.refresh_from_db()
     assert job.status == JobStatus.DRAFT
 

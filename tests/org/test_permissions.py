@@ -16,6 +16,7 @@ EXPECTED = {
     "content.change": {"marketing", "marketing_leader", "sales_leader", "admin"},
     "deal.change": {"sales", "marketing_leader", "sales_leader", "admin"},
     "import.run": {"marketing", "marketing_leader", "sales_leader", "admin"},
+    "activity.import": {"marketing", "sales", "marketing_leader", "sales_leader", "admin"},
     "user.manage": {"admin"},
     "model.train": {"marketing_leader", "sales_leader", "admin"},
     "routing.change": {"marketing_leader", "sales_leader", "admin"},

@@ -88,7 +88,7 @@ def _page(
         "contact": contact,
         "forms": page_forms,
         "failed": failed[0] if failed else "",
-        "can_import": permissions.can(request.user, "import.run"),
+        "can_import": permissions.can(request.user, "activity.import"),
         "section": SECTION,
     }
     return render(request, "handoff/card.html", context, status=400 if failed else 200)

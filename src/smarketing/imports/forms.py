@@ -42,6 +42,14 @@ class ImportOptionsForm(forms.Form):
         required=False, label="All or nothing: import no row if any row is rejected"
     )
 
+    def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
+        """`kinds`: the kinds of rows this user may import (a rep: activities only)."""
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            field = self.fields["kind"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(k, label) for k, label in KIND_CHOICES if k in kinds]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         data["overrides"] = {}

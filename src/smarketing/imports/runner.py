@@ -31,6 +31,7 @@ from smarketing.imports.mappings import (
     overrides_parse,
     parse_row,
 )
+from smarketing.org import permissions
 
 CHUNK = 200
 MAPPING_CHOICES = ("auto", *(f.value for f in Format))
@@ -154,7 +155,11 @@ def import_run(
     todo = list(table.rows if rows is None else rows)
     result = ImportResult(mapping.kind, mapping.label, dry_run=dry_run, atomic=atomic)
     # The history's rule column holds 200 characters; a long file name must not fail every row.
-    ctx = writers.Context(by_rule=f"import: {source_name}"[:200], by_user=by_user)
+    ctx = writers.Context(
+        by_rule=f"import: {source_name}"[:200],
+        by_user=by_user,
+        own_activities_only=by_user is not None and not permissions.can(by_user, "import.run"),
+    )
     one_transaction = dry_run or atomic
     step = len(todo) if one_transaction else CHUNK
     for start in range(0, len(todo), max(step, 1)):

@@ -21,6 +21,7 @@ from smarketing.imports.mappings import (
     overrides_parse,
 )
 from smarketing.imports.models import ImportJob, ImportRejectedRow, JobStatus
+from smarketing.org import permissions
 
 PREVIEW_ROWS = 5
 # Uploads are kept in the database; larger files belong to the command line, which streams nothing
@@ -52,6 +53,17 @@ def _options_check(kind: str, mapping: str, overrides: Any) -> dict[str, str | N
     return checked
 
 
+def _kind_allowed_check(user: Any, kind: str) -> None:
+    if user is None:  # an operator's job, or one whose author was deleted
+        return
+    allowed = permissions.import_kinds_for(user, sorted(KINDS))
+    if kind in KINDS and kind not in allowed:
+        raise InvalidInput(
+            f"a {user.role} user may import {' and '.join(allowed) or 'nothing'}, not {kind}",
+            field="kind",
+        )
+
+
 def job_create(
     *,
     by_user: Any,
@@ -64,6 +76,7 @@ def job_create(
     day_first: bool = False,
     atomic: bool = False,
 ) -> ImportJob:
+    _kind_allowed_check(by_user, kind)
     checked = _options_check(kind, mapping, overrides)
     if not data:
         raise InvalidInput("the file is empty", field="file")
@@ -103,6 +116,7 @@ def job_configure(
     """Change the choices of a job that has not started yet."""
     if job.status != JobStatus.DRAFT:
         raise InvalidInput("the import has started; its choices can no longer change")
+    _kind_allowed_check(job.created_by, kind)
     job.overrides = _options_check(kind, mapping, overrides)
     job.kind, job.mapping, job.encoding = kind, mapping, encoding
     job.day_first, job.atomic = day_first, atomic

@@ -33,6 +33,8 @@ class Context:
 
     by_rule: str
     by_user: Any = None
+    # A rep importing from their own tools: every activity is theirs (see activity_upsert).
+    own_activities_only: bool = False
     users: dict[str, User | None] = field(default_factory=dict)
     accounts_created: int = 0
 
@@ -247,6 +249,8 @@ def activity_upsert(ctx: Context, values: dict[str, Any]) -> str:
     fields["contact"] = _contact_find(values["contact_email"], "contact_email")
     if "user_email" in values:
         fields["user"] = ctx.user(values["user_email"], "user_email")
+    if ctx.own_activities_only:
+        _own_check(ctx, fields)
     if "deal_external_id" in values:
         deal = Deal.objects.filter(external_id=values["deal_external_id"]).first()
         if deal is None:
@@ -265,6 +269,20 @@ def activity_upsert(ctx: Context, values: dict[str, Any]) -> str:
         return "unchanged"
     handoff.activity_update(activity=activity, **changes)
     return "updated"
+
+
+def _own_check(ctx: Context, fields: dict[str, Any]) -> None:
+    """A rep imports only their own calls, emails and meetings: an activity with no user is
+    theirs, one naming someone else (or updating someone else's) is refused, since activities
+    count towards the SLA of whoever did them."""
+    me = ctx.by_user
+    fields.setdefault("user", me)
+    if fields["user"].pk != me.pk:
+        raise RowRejected("user_email", f"you may import only your own activities ({me.email})")
+    if fields.get("external_id"):
+        theirs = Activity.objects.filter(external_id=fields["external_id"]).exclude(user=me)
+        if theirs.exists():
+            raise RowRejected("external_id", "an activity of someone else has this external id")
 
 
 # Which of our fields (so which column) a service's error field points at, best first.

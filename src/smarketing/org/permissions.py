@@ -32,6 +32,7 @@ MATRIX: dict[str, frozenset[str]] = {
         "campaign.change",
         "content.change",
         "activity.change",
+        "activity.import",
         "import.run",
         "events.view",
     },
@@ -42,6 +43,7 @@ MATRIX: dict[str, frozenset[str]] = {
         "account.change",
         "deal.change",
         "activity.change",
+        "activity.import",
         "lead.handle",
         "contact.assign",
     },
@@ -54,6 +56,7 @@ MATRIX: dict[str, frozenset[str]] = {
         "content.change",
         "deal.change",
         "activity.change",
+        "activity.import",
         "import.run",
         "team.change",
         "reason.change",
@@ -76,6 +79,7 @@ MATRIX: dict[str, frozenset[str]] = {
         "content.change",
         "deal.change",
         "activity.change",
+        "activity.import",
         "import.run",
         "team.change",
         "reason.change",
@@ -108,6 +112,14 @@ def can(user: Any, action: str, obj: object | None = None) -> bool:
     if action == "lead.handle" and obj is not None and user.role != Role.ADMIN:
         return _lead_handler(user, obj)
     return True
+
+
+def import_kinds_for(user: Any, kinds: list[str]) -> list[str]:
+    """The kinds of rows the user may import: every kind with "import.run"; only activities
+    (their calls, emails and meetings from another tool) with "activity.import"."""
+    if can(user, "import.run"):
+        return kinds
+    return [k for k in kinds if k == "activities"] if can(user, "activity.import") else []
 
 
 def _lead_handler(user: Any, contact: Any) -> bool:
