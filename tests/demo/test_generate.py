@@ -257,6 +257,11 @@ def test_the_sla_is_live_before_the_first_mql_approved_by_both_leaders(db, compa
     assert dict(calendars) == HOLIDAYS
 
 
+def test_every_campaign_is_run_by_a_marketer(db, company):
+    owners = set(Campaign.objects.values_list("owner__role", flat=True))
+    assert owners == {"marketing"}
+
+
 def test_every_mql_is_routed_to_the_simulated_owner_naming_the_rule(db, company):
     timeline, _, _, ctx = company
     rules = list(RoutingRule.objects.values_list("kind", "name"))
@@ -269,6 +274,9 @@ def test_every_mql_is_routed_to_the_simulated_owner_naming_the_rule(db, company)
         ("territory", "EMEA"),
         ("round_robin", "Sales Americas"),
     ]
+    # Set up with the SLA, in the demo's past year, not on the day the demo was generated.
+    dated = RoutingRule.objects.exclude(kind="owner").values_list("updated_at", flat=True)
+    assert set(dated) == {SlaSignOff.of(timeline).approved_by_sales}
     assert len(assignments) == mqls.count() > 20
     for mql in mqls:
         assignment = assignments[(mql.contact_id, mql.at)]

@@ -112,7 +112,7 @@ def run(ctx: Context, advance: Advance) -> None:
     for name, country in HOLIDAYS.items():
         sla.team_calendar_set(team=_team(ctx, name), holiday_country=country, by_user=admin)
         advance(1)
-    _routing_set_up(ctx, admin=admin, sales_leader=sales)
+    _routing_set_up(ctx, admin=admin, sales_leader=sales, at=when.approved_by_sales)
     advance(5)
 
 
@@ -132,16 +132,21 @@ def routing_untouched_default() -> bool:
     )
 
 
-def _routing_set_up(ctx: Context, *, admin: User | None, sales_leader: User) -> None:
+def _routing_set_up(
+    ctx: Context, *, admin: User | None, sales_leader: User, at: dt.datetime
+) -> None:
+    """Set up with the SLA, dated then, so the Routing page shows the rules as of that day."""
     emea_team, americas_team = _team(ctx, "Sales EMEA"), _team(ctx, "Sales Americas")
     region = routing.region_create(name="EMEA", countries=sorted(EMEA))
     # A new installation already routes to the existing owner first; else the demo says so.
     if not RoutingRule.objects.filter(kind=RuleKind.OWNER).exists():
-        routing.rule_create(by_user=admin, name="Existing owner", kind="owner", position=1)
-    routing.rule_create(by_user=admin, name="EMEA", kind="territory", region=region, team=emea_team)
+        routing.rule_create(by_user=admin, at=at, name="Existing owner", kind="owner", position=1)
+    routing.rule_create(
+        by_user=admin, at=at, name="EMEA", kind="territory", region=region, team=emea_team
+    )
     # Everything else is the Americas team's, in turns.
     routing.rule_create(
-        by_user=admin, name="Sales Americas", kind="round_robin", team=americas_team
+        by_user=admin, at=at, name="Sales Americas", kind="round_robin", team=americas_team
     )
     routing.settings_update(fallback_user=sales_leader)
 

@@ -100,8 +100,10 @@ def _place(rule: RoutingRule, position: int | None) -> None:
             item.position = number
 
 
-def _saved(rule: RoutingRule, *, position: int | None, by_user: Any) -> RoutingRule:
-    rule.updated_at = timezone.now()
+def _saved(
+    rule: RoutingRule, *, position: int | None, by_user: Any, at: dt.datetime | None
+) -> RoutingRule:
+    rule.updated_at = at or timezone.now()
     rule.updated_by = by_user
     rule.name = (rule.name or "").strip() or (rule.team.name if rule.team else "")
     _rule_check(rule)
@@ -114,22 +116,27 @@ def _saved(rule: RoutingRule, *, position: int | None, by_user: Any) -> RoutingR
 
 
 @transaction.atomic
-def rule_create(*, by_user: Any = None, **fields: Any) -> RoutingRule:
-    """A new rule, last in the order unless `position` is given (1 = first)."""
+def rule_create(
+    *, by_user: Any = None, at: dt.datetime | None = None, **fields: Any
+) -> RoutingRule:
+    """A new rule, last in the order unless `position` is given (1 = first); `at` dates it
+    (the demo writes a past year)."""
     fields_check(fields, RULE_FIELDS, what="a routing rule setting")
     _lists_normalize(fields)
     position = fields.pop("position", None)
-    return _saved(RoutingRule(**fields), position=position, by_user=by_user)
+    return _saved(RoutingRule(**fields), position=position, by_user=by_user, at=at)
 
 
 @transaction.atomic
-def rule_update(*, rule: RoutingRule, by_user: Any = None, **fields: Any) -> RoutingRule:
+def rule_update(
+    *, rule: RoutingRule, by_user: Any = None, at: dt.datetime | None = None, **fields: Any
+) -> RoutingRule:
     fields_check(fields, RULE_FIELDS, what="a routing rule setting")
     _lists_normalize(fields)
     position = fields.pop("position", rule.position)
     for name, value in fields.items():
         setattr(rule, name, value)
-    return _saved(rule, position=position, by_user=by_user)
+    return _saved(rule, position=position, by_user=by_user, at=at)
 
 
 @transaction.atomic
