@@ -11,6 +11,7 @@ import json
 import pytest
 import time_machine
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from smarketing.notify.models import Delivery, DeliveryStatus, Notification
 from smarketing.notify.preferences import preference_update
@@ -34,6 +35,32 @@ def test_an_immediate_alert_is_emailed_to_its_user(rep, smtp):
     assert mail["Subject"] == "Ana Berg is yours" and mail["X-Rcpt"] == rep.email
     assert "http://localhost:8000/contacts/7/" in mail.get_payload()
     assert Delivery.objects.get().status == DeliveryStatus.SENT
+
+
+@pytest.fixture
+def queue_immediate():
+    previous = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = previous
+
+
+def test_an_alert_due_now_is_sent_as_soon_as_it_is_committed(
+    rep, smtp, queue_immediate, django_capture_on_commit_callbacks
+):
+    """Not at the next minute's sweep: the commit enqueues a send."""
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(user=rep, kind="prospect_visit", title="Ana Berg is on /pricing")
+    [mail] = smtp.messages
+    assert mail["Subject"] == "Ana Berg is on /pricing"
+    assert Delivery.objects.get().status == DeliveryStatus.SENT
+
+
+def test_an_alert_for_later_enqueues_no_send(rep, smtp, django_capture_on_commit_callbacks):
+    preference_update(user=rep, email_mode="daily")
+    with django_capture_on_commit_callbacks() as callbacks:
+        notify(user=rep, kind="prospect_visit", title="Ana Berg is on /pricing")
+    assert callbacks == [] and Delivery.objects.get().digest
 
 
 def test_smtp_down_keeps_the_delivery_pending_and_a_later_try_sends_it(rep, smtp_start):

@@ -66,12 +66,22 @@ def notify(
                 read_at=created_at if muted or now - created_at > HISTORY_AFTER else None,
             )
             if not muted and now - created_at <= STALE_AFTER:
-                deliveries_plan(notification=notification, pref=pref, now=now)
+                planned = deliveries_plan(notification=notification, pref=pref, now=now)
+                if any(d.due_at <= now for d in planned):
+                    # Told at once, not at the next minute's sweep; the sweep still catches it
+                    # if this enqueue is lost.
+                    transaction.on_commit(_send_soon)
             return notification
     except IntegrityError:
         if dedupe_key is not None and Notification.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
+
+
+def _send_soon() -> None:
+    from smarketing.notify.tasks import deliveries_send_soon
+
+    deliveries_send_soon()
 
 
 def deliveries_plan(

@@ -5,11 +5,18 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from smarketing.notify.sending import deliveries_send
 
 logger = logging.getLogger(__name__)
+
+
+@db_task()
+def deliveries_send_soon() -> None:
+    """Enqueued when a notification with a delivery due now is committed, so a prospect alert
+    reaches the rep in seconds. Sending claims rows, so it never doubles the minute's sweep."""
+    deliveries_send()
 
 
 @db_periodic_task(crontab(minute="*"))
