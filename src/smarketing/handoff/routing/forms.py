@@ -37,6 +37,11 @@ class RegionForm(forms.Form):
     name = forms.CharField(max_length=100)
     countries = forms.CharField(help_text="Two-letter codes, e.g. DE, AT, CH.")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own element ids: the rule form on the same page also has "name" and "countries".
+        kwargs.setdefault("auto_id", "id_region_%s")
+        super().__init__(*args, **kwargs)
+
 
 class SettingsForm(forms.Form):
     fallback_user = _active()
@@ -50,6 +55,11 @@ class AwayForm(forms.Form):
     first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     last_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own element ids: the rule form on the same page also has "user".
+        kwargs.setdefault("auto_id", "id_away_%s")
+        super().__init__(*args, **kwargs)
 
 
 class CapacityForm(forms.Form):
