@@ -176,6 +176,10 @@ def register_plugins_once() -> None:
     if _registered:
         return
     _registered = True
+    from smarketing.analytics.attribution_cli import register as register_attribution
+    from smarketing.analytics.funnel.cli import register as register_funnel
+    from smarketing.analytics.health.cli import register as register_health
+    from smarketing.analytics.performance.cli import register as register_performance
     from smarketing.demo.cli import register as register_demo
     from smarketing.events.cli import register as register_events
     from smarketing.handoff.routing.cli import register as register_routing
@@ -192,7 +196,11 @@ def register_plugins_once() -> None:
     register_notify(app, setup_django=setup_django)
     register_routing(app, setup_django=setup_django)
     register_sla(app, setup_django=setup_django)
+    register_funnel(app, setup_django=setup_django)
+    register_performance(app, setup_django=setup_django)
+    register_health(app, setup_django=setup_django)
     register_user_deactivate(user_app, setup_django=setup_django)
+    register_attribution(app, setup_django=setup_django)
 
 
 def main() -> None:

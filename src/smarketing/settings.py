@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "smarketing.events",
     "smarketing.imports",
     "smarketing.scoring",
+    "smarketing.analytics",
     "smarketing.web",
     "smarketing.demo",
 ]

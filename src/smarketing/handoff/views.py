@@ -198,6 +198,6 @@ def review_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "review": review,
         "dimensions": [(label, review.by[d]) for d, label in DIMENSIONS] if review else [],
-        "section": "handoff:review",
+        "section": "health:page",  # under the main navigation's "Analytics"
     }
     return render(request, "handoff/review.html", context, status=status)

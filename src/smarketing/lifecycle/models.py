@@ -60,6 +60,8 @@ class StageTransition(models.Model):
         indexes = [
             models.Index(fields=["contact", "at"], name="transition_contact_at"),
             models.Index(fields=["to_stage", "at"], name="transition_stage_at"),
+            # The funnel's per-contact lookups: "did this contact reach these stages after t?"
+            models.Index(fields=["contact", "to_stage", "at"], name="transition_contact_stage_at"),
         ]
 
     def __str__(self) -> str:

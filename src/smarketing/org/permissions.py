@@ -20,6 +20,8 @@ VIEW_ALL = frozenset(
         "activity.view",
         "export.run",
         "definition.view",
+        # The funnel and the other shared reports: both teams see the same numbers.
+        "analytics.view",
     }
 )
 
@@ -145,7 +147,12 @@ def describe(action: str) -> str:
     """'campaign.change' → 'create or change campaigns'."""
     kind, _, verb = action.partition(".")
     # Pluralised by the 's'.
-    kind = {"activity": "activitie", "events": "event", "routing": "routing rule"}.get(kind, kind)
+    kind = {
+        "activity": "activitie",
+        "events": "event",
+        "routing": "routing rule",
+        "analytics": "analytic",
+    }.get(kind, kind)
     return VERBS.get(verb, verb + " {}s").format(kind)
 
 
@@ -163,9 +170,9 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("My leads", "handoff:mine", "lead.handle"),
     ("Deals", "web:deals", "deal.view"),
     ("Campaigns", "web:campaigns", "campaign.view"),
+    ("Analytics", "health:page", "analytics.view"),
     ("Definition", "scoring:definition", "definition.view"),
     ("SLA", "sla:overview", "definition.view"),
-    ("Lead quality", "handoff:review", "feedback.review"),
     ("Import", "imports:upload", "import.run"),
     ("Events", "events:stream", "events.view"),
 ]

@@ -1,0 +1,166 @@
+"""`smarketing attribution`: credit per channel under one attribution model, from the database's
+journeys or from a paths file (`path,total_conversions,total_null[,total_conversion_value]`)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from smarketing.analytics.attribution import Attribution, Paths
+
+
+class Model(StrEnum):
+    first_touch = "first_touch"
+    last_touch = "last_touch"
+    last_non_direct = "last_non_direct"
+    linear = "linear"
+    u_shaped = "u_shaped"
+    w_shaped = "w_shaped"
+    time_decay = "time_decay"
+    markov = "markov"
+    shapley = "shapley"
+
+
+class Level(StrEnum):
+    contact = "contact"
+    account = "account"
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code=1)
+
+
+def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
+    """Same signature as every plugin's; reading a paths file needs no Django, so the command
+    does not set it up (the database's journeys, when they come, will)."""
+
+    @app.command("attribution")
+    def attribution(
+        model: Annotated[Model, typer.Option(help="The attribution model.")],
+        level: Annotated[
+            Level,
+            typer.Option(help="Journeys per contact or per account (database only)."),
+        ] = Level.contact,
+        source: Annotated[
+            Path | None,
+            typer.Option(
+                "--from",
+                help="A paths file (path,total_conversions,total_null[,total_conversion_value], "
+                "channels separated by ' > ') instead of the database.",
+            ),
+        ] = None,
+        output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+        order: Annotated[
+            int, typer.Option(min=1, max=3, help="Markov chain order (markov only).")
+        ] = 1,
+        half_life: Annotated[
+            float, typer.Option(min=0.001, help="Half-life in days (time_decay only).")
+        ] = 7.0,
+        direct: Annotated[
+            str, typer.Option(help="The direct channel's name, any case (last_non_direct only).")
+        ] = "direct",
+    ) -> None:
+        """Which channels get the credit for conversions (and revenue) under one model."""
+        if source is None:
+            raise _fail(
+                f"attribution over the database's {level.value} journeys is not available yet: "
+                "export the journeys as a paths file and pass it with --from FILE"
+            )
+        paths = _file_paths(source)
+        from smarketing.analytics.attribution import attribute
+
+        try:
+            result = attribute(
+                paths, model=model.value, order=order, half_life_days=half_life, direct=direct
+            )
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+        _print(result, output=output)
+
+
+def _file_paths(source: Path) -> Paths:
+    from smarketing.analytics.attribution import PathsFileError, paths_read
+
+    try:
+        return paths_read(source)
+    except PathsFileError as exc:
+        raise _fail(f"{source} {exc}") from None
+    except OSError as exc:
+        raise _fail(f"{source}: {exc.strerror or exc}") from None
+
+
+def _print(result: Attribution, *, output: OutputFormat) -> None:
+    if output is OutputFormat.json:
+        document: object = result.conversions
+        if result.value is not None:
+            document = {"conversions": result.conversions, "value": result.value}
+        typer.echo(json.dumps(document))
+    elif output is OutputFormat.csv:
+        _print_csv(result)
+    else:
+        _print_table(result)
+
+
+def _print_csv(result: Attribution) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["channel", "conversions"] + (["value"] if result.value is not None else []))
+    for channel, conversions in result.conversions.items():
+        row = [channel, repr(conversions)]
+        if result.value is not None:
+            row.append(repr(result.value[channel]))
+        writer.writerow(row)
+
+
+def _print_table(result: Attribution) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    total = sum(result.conversions.values())
+    effects = result.details.get("removal_effects")
+    table = Table()
+    table.add_column("channel")
+    table.add_column("conversions", justify="right")
+    table.add_column("share", justify="right")
+    if result.value is not None:
+        table.add_column("value", justify="right")
+    if isinstance(effects, dict):
+        table.add_column("removal effect", justify="right")
+    ranked = sorted(result.conversions.items(), key=lambda item: -item[1])
+    for channel, conversions in ranked:
+        row = [channel, f"{conversions:,.2f}", f"{conversions / total:.1%}" if total else "-"]
+        if result.value is not None:
+            row.append(f"{result.value[channel]:,.2f}")
+        if isinstance(effects, dict):
+            row.append(f"{effects[channel]:.3f}")
+        table.add_row(*row)
+    console = Console()
+    console.print(_title(result, total=total), highlight=False)
+    console.print(table)
+
+
+def _title(result: Attribution, *, total: float) -> str:
+    parameters = ", ".join(
+        f"{key} {value}"
+        for key, value in result.details.items()
+        if key in ("order", "half_life_days", "direct", "method")
+    )
+    suffix = f" ({parameters})" if parameters else ""
+    value = ""
+    if result.value is not None:
+        value = f", value {sum(result.value.values()):,.2f}"
+    return f"{result.model}{suffix}: {total:,.2f} conversions{value}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from smarketing.analytics.funnel import views
+
+app_name = "funnel"
+urlpatterns = [
+    path("", views.funnel_page, name="page"),
+    path("<slug:key>.csv", views.funnel_csv, name="csv"),
+]

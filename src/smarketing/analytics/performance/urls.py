@@ -1,0 +1,9 @@
+from django.urls import path
+
+from smarketing.analytics.performance import views
+
+app_name = "performance"
+urlpatterns = [
+    path("", views.performance_page, name="page"),
+    path("performance.csv", views.performance_csv, name="csv"),
+]
