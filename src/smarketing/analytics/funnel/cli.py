@@ -55,6 +55,20 @@ def _options_error(exc: Any) -> str:
     return ". ".join(parts)
 
 
+def filters_from_options(params: dict[str, str]) -> Any:
+    """The report filters from the command's options (named as the API's parameters); a
+    mistake stops the command naming its option. Django must be set up."""
+    from django.utils import timezone
+
+    from smarketing.analytics.funnel.filters import filters_parse
+    from smarketing.errors import InvalidInput
+
+    try:
+        return filters_parse(params, today=timezone.now().date())
+    except InvalidInput as exc:
+        raise _fail(_options_error(exc)) from None
+
+
 def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
     @app.command("funnel")
     def funnel(
@@ -89,8 +103,6 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
         from django.utils import timezone
 
         from smarketing.analytics.funnel import out, tables
-        from smarketing.analytics.funnel.filters import filters_parse
-        from smarketing.errors import InvalidInput
 
         if fmt == "csv" and table not in tables.TABLE_KEYS:
             known = ", ".join(tables.TABLE_KEYS)
@@ -107,10 +119,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
             "owner": owner,
             "team": team,
         }
-        try:
-            filters = filters_parse(params, today=timezone.now().date())
-        except InvalidInput as exc:
-            raise _fail(_options_error(exc)) from None
+        filters = filters_from_options(params)
         now = timezone.now()
         if fmt == "json":
             document = out.funnel_out(filters=filters, now=now)

@@ -26,15 +26,11 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
     ) -> None:
         """Leads to revenue and cost by source channel, first-touch campaign or content."""
         setup_django()
-        from django.utils import timezone
-
-        from smarketing.analytics.funnel.cli import table_print
-        from smarketing.analytics.funnel.filters import filters_parse
+        from smarketing.analytics.funnel.cli import filters_from_options, table_print
         from smarketing.analytics.funnel.tables import table_csv
         from smarketing.analytics.performance.out import performance_out
         from smarketing.analytics.performance.report import Dimension, performance
         from smarketing.analytics.performance.tables import performance_table
-        from smarketing.errors import InvalidInput
 
         if output not in ("table", "json", "csv"):
             raise _fail(f"--format must be table, json or csv, not {output!r}")
@@ -51,11 +47,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
             "owner": owner,
             "team": team,
         }
-        try:
-            filters = filters_parse(params, today=timezone.now().date())
-        except InvalidInput as exc:
-            reasons = [f"--{f}: {r}" for f, rs in exc.errors.items() for r in rs]
-            raise _fail("; ".join(reasons)) from None
+        filters = filters_from_options(params)
         result = performance(dimension=Dimension(by), filters=filters)
         if output == "json":
             typer.echo(json.dumps(performance_out(result), default=str, indent=2))
