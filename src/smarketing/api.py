@@ -77,8 +77,10 @@ def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
 
 def _register_routers() -> None:
     # Imported in here so the imports sit beside the registrations, after the error handlers.
+    from smarketing.analytics.attribution_report.api import router as attribution
     from smarketing.analytics.funnel.api import router as funnel
     from smarketing.analytics.health.api import router as health
+    from smarketing.analytics.insights.api import router as insights
     from smarketing.analytics.performance.api import router as performance
     from smarketing.campaigns.api import router as campaigns
     from smarketing.content.api import router as content
@@ -110,7 +112,9 @@ def _register_routers() -> None:
     api.add_router("/sla", sla)
     api.add_router("/analytics/funnel", funnel)
     api.add_router("/analytics/performance", performance)
+    api.add_router("/analytics/attribution", attribution)
     api.add_router("/analytics/health", health)
+    api.add_router("/insights", insights)
     api.add_router("/notifications", notifications)
     api.add_router("/routing", routing)
     api.add_router("/", assignments_router)

@@ -179,6 +179,7 @@ def register_plugins_once() -> None:
     from smarketing.analytics.attribution_cli import register as register_attribution
     from smarketing.analytics.funnel.cli import register as register_funnel
     from smarketing.analytics.health.cli import register as register_health
+    from smarketing.analytics.insights.cli import register as register_insights
     from smarketing.analytics.performance.cli import register as register_performance
     from smarketing.demo.cli import register as register_demo
     from smarketing.events.cli import register as register_events
@@ -199,6 +200,7 @@ def register_plugins_once() -> None:
     register_funnel(app, setup_django=setup_django)
     register_performance(app, setup_django=setup_django)
     register_health(app, setup_django=setup_django)
+    register_insights(app, setup_django=setup_django)
     register_user_deactivate(user_app, setup_django=setup_django)
     register_attribution(app, setup_django=setup_django)
 

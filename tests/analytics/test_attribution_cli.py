@@ -92,9 +92,7 @@ def test_unknown_model_is_refused(paths_file: Path) -> None:
     assert result.exit_code == 2
 
 
-def test_without_a_file_says_the_database_journeys_are_not_available_yet() -> None:
-    result = run("--model", "linear", "--level", "account")
+def test_database_options_with_a_file_are_refused(paths_file: Path) -> None:
+    result = run("--model", "linear", "--from", str(paths_file), "--since", "2026-01-01")
     assert result.exit_code == 1
-    assert "error: attribution over the database's account journeys is not available yet" in (
-        result.stderr
-    )
+    assert "--since, --until, --lookback and --by choose the database's journeys" in (result.stderr)

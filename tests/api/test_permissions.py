@@ -173,7 +173,29 @@ def _routing_writes(contact: Any) -> dict[str, Write]:
             {"owner_id": seller.pk},
             "contact.assign",
         ),
+        "insights refresh": Write("post", "/api/insights/refresh", {}, "analytics.view"),
+        "attribution refresh": Write(
+            "post", "/api/analytics/attribution/refresh", {}, "analytics.view"
+        ),
+        "insight draft": Write(
+            "post", f"/api/insights/{_insight_stored()}/draft", {}, "definition.propose"
+        ),
     }
+
+
+def _insight_stored() -> str:
+    """A finished scan with one insight (small companies), as the scan stores it; its id."""
+    from django.utils import timezone
+
+    from smarketing.analytics.insights.models import InsightRun, RunStatus
+
+    condition = {"field": "account.employees", "op": "<", "value": 10}
+    part = {"field": "account.employees", "label": "Small", "conditions": [condition]}
+    insight = {"id": "0123456789ab", "ratio": 0.25, "direction": "worse", "parts": [part]}
+    InsightRun.objects.create(
+        status=RunStatus.DONE, finished_at=timezone.now(), result={"insights": [insight]}
+    )
+    return insight["id"]
 
 
 WRITE_NAMES = [
@@ -217,6 +239,9 @@ WRITE_NAMES = [
     "sla policy create",
     "sla policy propose",
     "sla policy approve",
+    "insights refresh",
+    "insight draft",
+    "attribution refresh",
 ]
 
 

@@ -7,6 +7,7 @@ import csv
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -34,6 +35,11 @@ class Level(StrEnum):
     account = "account"
 
 
+class By(StrEnum):
+    channel = "channel"
+    campaign = "campaign"
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
@@ -47,7 +53,7 @@ def _fail(message: str) -> typer.Exit:
 
 def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
     """Same signature as every plugin's; reading a paths file needs no Django, so the command
-    does not set it up (the database's journeys, when they come, will)."""
+    sets it up only for the database's journeys."""
 
     @app.command("attribution")
     def attribution(
@@ -56,6 +62,22 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
             Level,
             typer.Option(help="Journeys per contact or per account (database only)."),
         ] = Level.contact,
+        since: Annotated[
+            str,
+            typer.Option(
+                "--since", help="Database: first day whose won deals count, YYYY-MM-DD (UTC)."
+            ),
+        ] = "",
+        until: Annotated[
+            str, typer.Option("--until", help="Database: first day not counted; default tomorrow.")
+        ] = "",
+        lookback: Annotated[
+            str,
+            typer.Option(help="Database: days of touches counted before each journey's end (90)."),
+        ] = "",
+        by: Annotated[
+            By, typer.Option(help="Database: credit channels, or campaigns.")
+        ] = By.channel,
         source: Annotated[
             Path | None,
             typer.Option(
@@ -75,13 +97,22 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
             str, typer.Option(help="The direct channel's name, any case (last_non_direct only).")
         ] = "direct",
     ) -> None:
-        """Which channels get the credit for conversions (and revenue) under one model."""
-        if source is None:
+        """Which channels get the credit for conversions (and revenue) under one model: from
+        the database's journeys (deals won in --since/--until), or from a paths file (--from)."""
+        database = {"--since": since, "--until": until, "--lookback": lookback}
+        if source is not None and (any(database.values()) or by is not By.channel):
             raise _fail(
-                f"attribution over the database's {level.value} journeys is not available yet: "
-                "export the journeys as a paths file and pass it with --from FILE"
+                "--since, --until, --lookback and --by choose the database's journeys: "
+                "leave them out with --from FILE"
             )
-        paths = _file_paths(source)
+        if source is None:
+            setup_django()
+            options = {"from": since, "until": until, "lookback": lookback}
+            options |= {"level": level.value, "by": by.value}
+            options |= {"order": str(order), "half_life": str(half_life)}
+            paths, labels = _database_paths(options)
+        else:
+            paths, labels = _file_paths(source), {}
         from smarketing.analytics.attribution import attribute
 
         try:
@@ -90,7 +121,71 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
             )
         except ValueError as exc:
             raise _fail(str(exc)) from None
-        _print(result, output=output)
+        _print(_relabelled(result, labels), output=output)
+
+
+# The parser's parameter names, as this command's options.
+OPTION_NAMES = {"from": "--since", "half_life": "--half-life"}
+
+
+def _options_error(errors: dict[str, list[str]]) -> str:
+    parts = []
+    for name, reasons in errors.items():
+        text = "; ".join(reasons)
+        option = OPTION_NAMES.get(name, f"--{name}")
+        parts.append(text if name == "__all__" else f"{option}: {text}")
+    return ". ".join(parts)
+
+
+def _database_paths(options: dict[str, str]) -> tuple[Paths, dict[str, str]]:
+    """The journeys of the deals won in the window, and the labels of their channel codes
+    (the models read the codes, so `--direct direct` finds the direct channel by campaign
+    too, where its label is "Direct (no campaign)")."""
+    from django.utils import timezone
+
+    from smarketing.analytics.attribution import paths_from_journeys
+    from smarketing.analytics.attribution_report.journeys import journeys_collect
+    from smarketing.analytics.attribution_report.params import params_parse
+    from smarketing.errors import InvalidInput
+
+    try:
+        params = params_parse(options, today=timezone.now().date())
+    except InvalidInput as exc:
+        raise _fail(_options_error(exc.errors)) from None
+    found = journeys_collect(params=params)
+    for currency, other in found.other_currencies.items():
+        typer.secho(
+            f"note: {other['deals']} deal(s) won in {currency} left out; revenue is counted in "
+            f"{found.currency}, the currency that won the most",
+            err=True,
+        )
+    paths = paths_from_journeys(found.journeys)
+    if not paths.total_conversions:
+        raise _fail(
+            f"no deal won from {params.since:%Y-%m-%d} until {params.until:%Y-%m-%d} had a "
+            f"touch in its {params.lookback_days} days of lookback: nothing to credit"
+        )
+    return paths, found.labels
+
+
+def _relabelled(result: Attribution, labels: dict[str, str]) -> Attribution:
+    """The credit keyed by channel labels instead of codes, details included."""
+    if not labels:
+        return result
+
+    def keyed(credit: dict[str, float]) -> dict[str, float]:
+        return {labels.get(code, code): number for code, number in credit.items()}
+
+    details = {
+        name: keyed(value) if isinstance(value, dict) else value
+        for name, value in result.details.items()
+    }
+    return replace(
+        result,
+        conversions=keyed(result.conversions),
+        value=None if result.value is None else keyed(result.value),
+        details=details,
+    )
 
 
 def _file_paths(source: Path) -> Paths:

@@ -16,6 +16,8 @@ TABS = [
     ("Alignment health", "health:page", "analytics.view"),
     ("Funnel", "funnel:page", "analytics.view"),
     ("Sources, campaigns, content", "performance:page", "analytics.view"),
+    ("Attribution", "attribution:page", "analytics.view"),
+    ("Insights", "insights:page", "analytics.view"),
     ("Lead quality", "handoff:review", "feedback.review"),
 ]
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from smarketing.analytics.attribution_report import views
+
+app_name = "attribution"
+urlpatterns = [
+    path("", views.attribution_page, name="page"),
+    path("recompute/", views.attribution_recompute, name="recompute"),
+    path("attribution.csv", views.attribution_csv, name="csv"),
+]

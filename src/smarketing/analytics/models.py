@@ -1,0 +1,6 @@
+"""The analytics app's stored results; each lives beside the report that writes it."""
+
+from smarketing.analytics.attribution_report.models import AttributionRun
+from smarketing.analytics.insights.models import InsightRun, RunStatus
+
+__all__ = ["AttributionRun", "InsightRun", "RunStatus"]
