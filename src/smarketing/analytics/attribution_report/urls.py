@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.attribution_page, name="page"),
     path("recompute/", views.attribution_recompute, name="recompute"),
     path("attribution.csv", views.attribution_csv, name="csv"),
+    path("chart/<slug:key>.<slug:fmt>", views.attribution_chart, name="chart"),
 ]

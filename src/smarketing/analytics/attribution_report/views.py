@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from smarketing.analytics.attribution import MODELS
 from smarketing.analytics.attribution_report import charts, services
 from smarketing.analytics.attribution_report.forms import AttributionForm
 from smarketing.analytics.attribution_report.params import AttributionParams, params_parse
-from smarketing.analytics.attribution_report.queries import AttributionState
+from smarketing.analytics.attribution_report.queries import AttributionState, attribution_state
 from smarketing.analytics.attribution_report.tables import (
     MODEL_LABELS,
     MODEL_SUMMARIES,
@@ -26,6 +26,7 @@ from smarketing.analytics.attribution_report.tables import (
     conversions_table,
     revenue_table,
 )
+from smarketing.analytics.chart_export import chart_download, chart_url
 from smarketing.analytics.funnel.charts import Chart
 from smarketing.analytics.funnel.tables import Table, cell_text, table_csv
 from smarketing.errors import InvalidInput
@@ -86,6 +87,7 @@ def _results(state: AttributionState) -> dict[str, Any]:
         "revenue": _shown(revenue_table(result)) if _has_value(result) else None,
         "conversions_chart": _chart(result, measure="conversions"),
         "revenue_chart": _chart(result, measure="value"),
+        "chart_urls": {m: chart_url("attribution:chart", key=m) for m in CHART_TITLES},
         "models": _models(result),
         "query": query,
         "hidden": state.params.params(),
@@ -154,3 +156,35 @@ def attribution_csv(request: HttpRequest) -> HttpResponse:
     name = f"attribution-{params.level}-{params.by}-{window}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+CHART_TITLES = {
+    "conversions": "Conversions credited by model",
+    "value": "Revenue credited by model",
+}
+
+
+@require_GET
+@guarded("analytics.view")
+def attribution_chart(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    """A chart of the stored result for these parameters, as an SVG or PNG file; computes
+    nothing (a missing result is a 404 the page explains)."""
+    if key not in CHART_TITLES:
+        raise Http404(f"no attribution chart {key!r}")
+    try:
+        params = params_parse(request.GET, today=timezone.now().date())
+    except InvalidInput as exc:
+        return HttpResponse(exc.summary() + "\n", status=400, content_type="text/plain")
+    result = attribution_state(params).result
+    title = CHART_TITLES[key]
+    if key == "value" and result.get("currency"):
+        title += f" ({result['currency']})"
+    last_day = params.until - dt.timedelta(days=1)
+    return chart_download(
+        chart=_chart(result, measure=key) if result.get("models") else None,
+        fmt=fmt,
+        title=f"{title}, by {params.by}",
+        subtitle=f"Deals won {params.since:%Y-%m-%d} to {last_day:%Y-%m-%d} (UTC), "
+        f"{params.level} level, {params.lookback}-day lookback",
+        name=f"attribution-{key}-{params.since:%Y-%m-%d}-{params.until:%Y-%m-%d}",
+    )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from smarketing.analytics.chart_export import chart_download, chart_url
 from smarketing.analytics.funnel import charts, report, tables
 from smarketing.analytics.funnel.filters import FunnelFilters, filters_parse
 from smarketing.analytics.funnel.forms import FunnelFilterForm
@@ -82,6 +83,7 @@ def _results(filters: FunnelFilters, now: dt.datetime) -> dict[str, Any]:
         "population": leakage.population,
         "api_query": query,
         "stages": [s.label for s in Stage],
+        "chart_urls": {key: chart_url("funnel:chart", key=key) for key in CHARTS},
     }
 
 
@@ -118,3 +120,35 @@ def funnel_csv(request: HttpRequest, key: str) -> HttpResponse:
     name = f"funnel-{key}-{filters.since:%Y-%m-%d}-{filters.until:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+CHARTS = {
+    "funnel": "The funnel over the whole window",
+    "groups": "Top, middle and bottom of the funnel",
+}
+
+
+@require_GET
+@guarded("analytics.view")
+def funnel_chart(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    """One of the page's charts as an SVG or PNG file, for the same filters."""
+    if key not in CHARTS:
+        raise Http404(f"no funnel chart {key!r}")
+    try:
+        filters = filters_parse(request.GET, today=timezone.now().date())
+    except InvalidInput as exc:
+        return HttpResponse(exc.summary() + "\n", status=400, content_type="text/plain")
+    now = timezone.now()
+    entries = report.entries(filters=filters, now=now)
+    if key == "funnel":
+        chart = _funnel_chart(entries, report.conversions(filters=filters, now=now))
+    else:
+        chart = _groups_chart(entries)
+    last_day = filters.until - dt.timedelta(days=1)
+    return chart_download(
+        chart=chart,
+        fmt=fmt,
+        title=CHARTS[key],
+        subtitle=f"{filters.since:%Y-%m-%d} to {last_day:%Y-%m-%d} (UTC), per {filters.period}",
+        name=f"funnel-{key}-{filters.since:%Y-%m-%d}-{filters.until:%Y-%m-%d}",
+    )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from smarketing.analytics.chart_export import chart_download, chart_url
 from smarketing.analytics.health import charts
 from smarketing.analytics.health.report import DEFAULT_MONTHS, alignment_health
 from smarketing.analytics.health.trend import percent, statement
@@ -41,7 +42,29 @@ def health_page(request: HttpRequest) -> HttpResponse:
                 "month": latest.label if latest else "",
                 "statement": statement(metric),
                 "chart": charts.sparkline(metric.months),
+                "chart_url": chart_url("health:chart", key=metric.key),
             }
         )
-    context = {"cards": cards, "months": health.months, "section": SECTION}
+    query = f"months={len(health.months)}"
+    context = {"cards": cards, "months": health.months, "query": query, "section": SECTION}
     return render(request, "analytics/health.html", context)
+
+
+@require_GET
+@guarded("analytics.view")
+def health_chart(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    """One metric's chart as an SVG or PNG file, with its sentence under the title."""
+    try:
+        health = alignment_health(now=timezone.now(), months=_months(request))
+    except InvalidInput as exc:
+        return HttpResponse(exc.summary() + "\n", status=400, content_type="text/plain")
+    metric = next((m for m in health.metrics if m.key == key), None)
+    if metric is None:
+        raise Http404(f"no alignment health metric {key!r}")
+    return chart_download(
+        chart=charts.sparkline(metric.months),
+        fmt=fmt,
+        title=metric.label,
+        subtitle=statement(metric),
+        name=f"health-{key}-{health.months[-1]}",
+    )

@@ -6,4 +6,5 @@ app_name = "performance"
 urlpatterns = [
     path("", views.performance_page, name="page"),
     path("performance.csv", views.performance_csv, name="csv"),
+    path("chart/<slug:key>.<slug:fmt>", views.performance_chart, name="chart"),
 ]

@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from smarketing.analytics.chart_export import chart_download, chart_url
 from smarketing.analytics.funnel.filters import FunnelFilters, filters_parse
 from smarketing.analytics.funnel.forms import FunnelFilterForm
 from smarketing.analytics.funnel.tables import cell_text, table_csv
@@ -72,6 +73,7 @@ def _results(dimension: Dimension, filters: FunnelFilters) -> dict[str, Any]:
         "chart_title": chart_title,
         "query": query,
         "filter_query": urlencode(filters.params()),
+        "chart_url": chart_url("performance:chart", key="revenue"),
     }
 
 
@@ -113,3 +115,25 @@ def performance_csv(request: HttpRequest) -> HttpResponse:
     name = f"performance-{dimension}-{filters.since:%Y-%m-%d}-{filters.until:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_GET
+@guarded("analytics.view")
+def performance_chart(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    """The page's revenue chart as an SVG or PNG file, for the same filters."""
+    if key != "revenue":
+        raise Http404(f"no performance chart {key!r}")
+    try:
+        dimension = _dimension(request)
+        filters = filters_parse(request.GET, today=timezone.now().date())
+    except InvalidInput as exc:
+        return HttpResponse(exc.summary() + "\n", status=400, content_type="text/plain")
+    title, chart = _chart(performance(dimension=dimension, filters=filters))
+    last_day = filters.until - dt.timedelta(days=1)
+    return chart_download(
+        chart=chart,
+        fmt=fmt,
+        title=f"{title}, {TITLES[dimension].lower()}",
+        subtitle=f"{filters.since:%Y-%m-%d} to {last_day:%Y-%m-%d} (UTC)",
+        name=f"performance-{dimension}-{filters.since:%Y-%m-%d}-{filters.until:%Y-%m-%d}",
+    )
