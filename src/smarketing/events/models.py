@@ -204,6 +204,13 @@ class Touchpoint(models.Model):
             models.Index(fields=["anonymous_id"], name="touchpoint_anonymous_id"),
             models.Index(fields=["account", "occurred_at"], name="touchpoint_account_at"),
             models.Index(fields=["campaign", "occurred_at"], name="touchpoint_campaign_at"),
+            # Content performance: each contact's first read of each asset in a window, read
+            # from the index alone in (asset, contact) order.
+            models.Index(
+                fields=["content", "contact", "occurred_at"],
+                name="touchpoint_content_reads",
+                condition=models.Q(content__isnull=False, contact__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

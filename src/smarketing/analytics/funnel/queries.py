@@ -4,6 +4,11 @@ Every query reads StageTransition rows (joined to their contact and account for 
 groups in the database and returns small dictionaries; nothing loops over contacts in Python.
 Rows dated after `now` are left out, so a pinned `now` gives the funnel as it stood then. The
 definitions of every number are in docs/analytics.md ("Funnel").
+
+What depends on a contact's other moves (did it reach a later stage afterwards, which move came
+next, where is it now) is computed with window functions over the contact's moves in one pass,
+not with a subquery per move: on a large history that is the difference between a sort and a
+million index lookups.
 """
 
 from __future__ import annotations
@@ -11,25 +16,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
-    Exists,
+    F,
     IntegerField,
-    OuterRef,
+    Max,
     Q,
     QuerySet,
-    Subquery,
+    RowRange,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
+from django.db.models.functions import Lead, RowNumber, TruncMonth, TruncQuarter, TruncWeek
 
 from smarketing.analytics.funnel.filters import FunnelFilters
 from smarketing.analytics.funnel.maths import GROUP_STAGES, Period, stages_from
 from smarketing.lifecycle.models import StageTransition
 from smarketing.lifecycle.stages import FUNNEL, Stage
-from smarketing.people.models import Contact
 
 TRUNC = {Period.WEEK: TruncWeek, Period.MONTH: TruncMonth, Period.QUARTER: TruncQuarter}
 FUNNEL_VALUES = [s.value for s in FUNNEL]
@@ -46,29 +52,79 @@ def _moves(*, filters: FunnelFilters, now: dt.datetime) -> QuerySet[StageTransit
     ).order_by()
 
 
-def _same_contact(now: dt.datetime) -> QuerySet[StageTransition]:
-    """The outer row's contact's moves up to `now`, for correlated subqueries."""
-    return StageTransition.objects.filter(contact_id=OuterRef("contact_id"), at__lte=now)
-
-
 # Moves of one contact are ordered by (at, id): two moves in the same second keep their order.
-def _before() -> Q:
-    return Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), id__lt=OuterRef("id"))
+NEWEST_FIRST = (F("at").desc(), F("id").desc())
+OLDEST_FIRST = (F("at").asc(), F("id").asc())
 
 
-def _after() -> Q:
-    return Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gt=OuterRef("id"))
+def _history(*, filters: FunnelFilters, now: dt.datetime) -> QuerySet[StageTransition]:
+    """The filtered contacts' moves up to `now`, whatever their date."""
+    return StageTransition.objects.filter(filters.contacts_q("contact__"), at__lte=now).order_by()
 
 
-def _at_or_after() -> Q:
-    return Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), id__gte=OuterRef("id"))
+def _since(filters: FunnelFilters, now: dt.datetime) -> QuerySet[StageTransition]:
+    """The filtered contacts' moves from the window's start up to `now`: a window function over
+    these sees every move that follows a move in the window."""
+    return _history(filters=filters, now=now).filter(at__gte=filters.since)
 
 
-def _reached(stage: Stage, now: dt.datetime) -> Exists:
-    """The outer row's contact reached `stage` or a later funnel stage at or after the row."""
-    return Exists(
-        _same_contact(now).filter(_at_or_after(), to_stage__in=_values(stages_from(stage)))
+def _in_window(filters: FunnelFilters) -> Case:
+    """1 for a move dated in the window, else 0 (a column, so it can be tested after the
+    window functions have seen the moves outside it)."""
+    return Case(
+        When(at__gte=filters.since, at__lt=filters.until, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
     )
+
+
+def _is(stages: tuple[Stage, ...] | list[str]) -> Case:
+    values = [s.value if isinstance(s, Stage) else s for s in stages]
+    return Case(When(to_stage__in=values, then=Value(1)), default=Value(0))
+
+
+def _reached(stages: tuple[Stage, ...]) -> dict[str, Window]:
+    """Per later stage B, `r_B`: 1 when the contact reaches B or beyond at or after this move
+    (a running maximum from the contact's newest move back to this one)."""
+    return {
+        f"r_{later.value}": Window(
+            Max(_is(stages_from(later))),
+            partition_by=[F("contact_id")],
+            order_by=NEWEST_FIRST,
+            frame=RowRange(start=None, end=0),
+        )
+        for later in stages
+    }
+
+
+def _first_of(*partition: F | Case) -> Window:
+    """1 for the oldest move of its partition."""
+    return Window(RowNumber(), partition_by=[F("contact_id"), *partition], order_by=OLDEST_FIRST)
+
+
+def _literals(stages: tuple[Stage, ...] | list[str]) -> str:
+    """Stage values as SQL string literals: the enum's constants, never user input."""
+    return ", ".join(f"'{s}'" for s in stages)
+
+
+def _over(moves: QuerySet[StageTransition], select: str) -> list[tuple[object, ...]]:
+    """Run `select` (SQL naming the annotated moves `moves`) around the moves' query.
+
+    SQL cannot aggregate window functions in the query that computes them, and Django puts
+    every filter on a plain column inside that query; so the aggregate is written out here, over
+    the ORM's own SQL of the moves (columns: the model's and the annotations' names).
+    """
+    sql, params = moves.query.sql_with_params()
+    with connections[moves.db].cursor() as cursor:
+        cursor.execute(select.replace("{moves}", f"({sql}) moves"), params)
+        return list(cursor.fetchall())
+
+
+def _moment(value: object) -> dt.datetime:
+    """A period start as the database returned it (SQLite: text; PostgreSQL: naive UTC)."""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    assert isinstance(moment, dt.datetime)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _entry_counts() -> dict[str, Count]:
@@ -109,55 +165,63 @@ def entries_total(*, filters: FunnelFilters, now: dt.datetime) -> dict[str, int]
 
 def conversions(*, filters: FunnelFilters, now: dt.datetime) -> dict[str, dict[str, int]]:
     """Per funnel stage A: {"entered": contacts that entered A in the window, B: how many of them
-    reached B or beyond at or after their first entry into A in the window, by `now`}."""
-    earlier = StageTransition.objects.filter(
-        _before(),
-        contact_id=OuterRef("contact_id"),
-        to_stage=OuterRef("to_stage"),
-        at__gte=filters.since,
+    reached B or beyond at or after their first entry into A in the window, by `now`}.
+
+    One pass over the moves since the window's start: a contact's first move to A from then on
+    is its first entry in the window when it is dated before the window's end."""
+    later = FUNNEL[1:]
+    moves = (
+        _since(filters, now)
+        .annotate(nth=_first_of(F("to_stage")), in_window=_in_window(filters), **_reached(later))
+        .values("to_stage", "nth", "in_window", *(f"r_{b.value}" for b in later))
     )
-    firsts = (
-        _moves(filters=filters, now=now).filter(to_stage__in=FUNNEL_VALUES).exclude(Exists(earlier))
+    sums = ", ".join(
+        f"SUM(CASE WHEN to_stage IN ({_literals(FUNNEL_VALUES[:i])}) THEN r_{b.value} ELSE 0 END)"
+        for i, b in enumerate(later, start=1)
     )
-    counts: dict[str, Count] = {"entered": Count("id")}
-    for i, later in enumerate(FUNNEL[1:], start=1):
-        # Only stages before `later` can convert to it; the guard spares the subquery elsewhere.
-        counts[later.value] = Count(
-            "id", filter=Q(to_stage__in=FUNNEL_VALUES[:i]) & Q(_reached(later, now))
-        )
-    rows = firsts.values("to_stage").annotate(**counts)
-    return {row.pop("to_stage"): row for row in rows}
+    rows = _over(
+        moves,
+        f"SELECT to_stage, COUNT(*), {sums} FROM {{moves}} WHERE nth = 1 AND in_window = 1 "
+        f"AND to_stage IN ({_literals(FUNNEL_VALUES)}) GROUP BY to_stage",
+    )
+    names = ["entered", *(b.value for b in later)]
+    return {str(row[0]): dict(zip(names, map(int, row[1:]), strict=True)) for row in rows}
 
 
 def cohorts(*, filters: FunnelFilters, now: dt.datetime) -> dict[dt.datetime, dict[str, int]]:
     """Per period: {"size": contacts that first reached lead (or a later stage) in it, and per
-    later stage how many of them have reached it or beyond since, by `now`}."""
-    lead_or_beyond = _values(stages_from(Stage.LEAD))
-    earlier = _same_contact(now).filter(_before(), to_stage__in=lead_or_beyond)
-    firsts = (
-        _moves(filters=filters, now=now)
-        .filter(to_stage__in=lead_or_beyond)
-        .exclude(Exists(earlier))
-    )
-    counts: dict[str, Count] = {"size": Count("id")}
-    for later in stages_from(Stage.MQL):
-        counts[later.value] = Count("id", filter=Q(_reached(later, now)))
+    later stage how many of them have reached it or beyond since, by `now`}.
+
+    One pass over the contacts' moves to lead or beyond (every later stage is one of those)."""
+    later = stages_from(Stage.MQL)
     trunc = TRUNC[filters.period]("at", tzinfo=dt.UTC)
-    rows = firsts.annotate(bucket=trunc).values("bucket").annotate(**counts)
-    return {row.pop("bucket"): row for row in rows}
+    moves = (
+        _history(filters=filters, now=now)
+        .filter(to_stage__in=_values(stages_from(Stage.LEAD)))
+        .annotate(nth=_first_of(), in_window=_in_window(filters), bucket=trunc, **_reached(later))
+        .values("bucket", "nth", "in_window", *(f"r_{b.value}" for b in later))
+    )
+    sums = ", ".join(f"SUM(r_{b.value})" for b in later)
+    rows = _over(
+        moves,
+        f"SELECT bucket, COUNT(*), {sums} FROM {{moves}} WHERE nth = 1 AND in_window = 1 "
+        "GROUP BY bucket",
+    )
+    names = ["size", *(b.value for b in later)]
+    return {_moment(row[0]): dict(zip(names, map(int, row[1:]), strict=True)) for row in rows}
 
 
-def _next(field: str, now: dt.datetime) -> Subquery:
-    """The outer row's contact's next move's `field` (up to `now`)."""
-    return Subquery(_same_contact(now).filter(_after()).order_by("at", "id").values(field)[:1])
-
-
-def _forward() -> Q:
-    """The row's next move is to a later funnel stage."""
+def _forward(filters: FunnelFilters) -> Q:
+    """The row is dated in the window and its next move is to a later funnel stage."""
     q = Q()
     for i, stage in enumerate(FUNNEL[:-1]):
-        q |= Q(to_stage=stage.value, next_stage__in=FUNNEL_VALUES[i + 1 :])
+        q |= Q(to_stage=stage.value, next_stage__in=FUNNEL_VALUES[i + 1 :], at__lt=filters.until)
     return q
+
+
+def _next(field: str) -> Window:
+    """The contact's next move's `field` (up to `now`)."""
+    return Window(Lead(field), partition_by=[F("contact_id")], order_by=OLDEST_FIRST)
 
 
 def stays(
@@ -166,10 +230,9 @@ def stays(
     """(stage, entered at, left at) of every stay that began in the window and ended with the
     contact's next move going forward in the funnel (skipping stages or not), by `now`."""
     rows = (
-        _moves(filters=filters, now=now)
-        .filter(to_stage__in=FUNNEL_VALUES[:-1])
-        .annotate(next_stage=_next("to_stage", now), next_at=_next("at", now))
-        .filter(_forward())
+        _since(filters, now)
+        .annotate(next_stage=_next("to_stage"), next_at=_next("at"))
+        .filter(_forward(filters))  # on the window functions: applied around their query
         .values_list("to_stage", "at", "next_at")
     )
     return rows.iterator(chunk_size=5000)
@@ -184,31 +247,31 @@ def furthest_and_now(
     *, filters: FunnelFilters, now: dt.datetime
 ) -> dict[tuple[int | None, str | None], int]:
     """For the contacts that entered any funnel stage in the window: how many by (furthest funnel
-    stage reached by `now`, as its index in FUNNEL; the stage they are at `now`)."""
-    contact = OuterRef("pk")
-    entered = StageTransition.objects.filter(
-        contact_id=contact,
-        to_stage__in=FUNNEL_VALUES,
-        at__gte=filters.since,
-        at__lt=filters.until,
-        at__lte=now,
+    stage reached by `now`, as its index in FUNNEL; the stage they are at `now`).
+
+    One pass over the contacts' history: per contact, its newest move (the stage it is at) with
+    the furthest stage and whether any funnel move was in the window."""
+    contact = [F("contact_id")]
+    entered = Case(
+        When(to_stage__in=FUNNEL_VALUES, then=_in_window(filters)),
+        default=Value(0),
+        output_field=IntegerField(),
     )
-    history = StageTransition.objects.filter(contact_id=contact, at__lte=now)
-    furthest = (
-        history.filter(to_stage__in=FUNNEL_VALUES)
-        .annotate(index=_funnel_index())
-        .order_by("-index")
-        .values("index")[:1]
+    moves = (
+        _history(filters=filters, now=now)
+        .annotate(
+            nth=Window(RowNumber(), partition_by=contact, order_by=NEWEST_FIRST),
+            furthest=Window(Max(_funnel_index()), partition_by=contact),
+            entered=Window(Max(entered), partition_by=contact),
+        )
+        .values("to_stage", "nth", "furthest", "entered")
     )
-    newest = history.order_by("-at", "-id").values("to_stage")[:1]
-    rows = (
-        Contact.objects.filter(filters.contacts_q(), Exists(entered))
-        .annotate(furthest=Subquery(furthest), stage_now=Subquery(newest))
-        .values("furthest", "stage_now")
-        .annotate(n=Count("id"))
-        .order_by()
+    rows = _over(
+        moves,
+        "SELECT furthest, to_stage, COUNT(*) FROM {moves} WHERE nth = 1 AND entered = 1 "
+        "GROUP BY furthest, to_stage",
     )
-    return {(row["furthest"], row["stage_now"]): row["n"] for row in rows}
+    return {(row[0], row[1]): int(row[2]) for row in rows}  # type: ignore[misc, call-overload]
 
 
 def reasons(*, filters: FunnelFilters, now: dt.datetime) -> list[dict[str, object]]:

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Count, Min, Q, Sum
+from django.db import connection
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from smarketing.analytics.funnel.filters import FunnelFilters
@@ -201,32 +202,47 @@ def _total(rows: list[Row]) -> Row:
 # Content ------------------------------------------------------------------------------------
 
 
-def _first_reads(filters: FunnelFilters) -> list[tuple[int, int, dt.datetime]]:
-    """(asset, contact, first read in the window) for every contact who read an asset."""
-    rows = (
+def _reads(filters: FunnelFilters) -> dict[int, tuple[int, dict[str, int]]]:
+    """asset → (contacts who read it in the window, stage → how many of them entered the stage
+    at or after their first read in the window, before `until`).
+
+    One query, grouped in the database: each (asset, contact)'s first read, joined to the
+    contact's latest entry into each stage before `until` (entered at or after the first read
+    ⇔ its latest entry is). The join of two grouped queries is written out around the ORM's SQL
+    of each; it reads the same on SQLite and PostgreSQL.
+    """
+    contacts = filters.contacts_q("contact__")
+    reads = (
         Touchpoint.objects.filter(
-            _window(filters, "occurred_at"),
-            filters.contacts_q("contact__"),
-            content__isnull=False,
-            contact__isnull=False,
+            _window(filters, "occurred_at"), contacts, content__isnull=False, contact__isnull=False
         )
         .values("content_id", "contact_id")
         .annotate(first_at=Min("occurred_at"))
+        .order_by()
     )
-    return [(r["content_id"], r["contact_id"], r["first_at"]) for r in rows]
-
-
-def _stage_moves(
-    contact_ids: set[int], until: dt.datetime
-) -> dict[int, dict[str, list[dt.datetime]]]:
-    """contact → stage → the times it entered it before `until`."""
-    out: dict[int, dict[str, list[dt.datetime]]] = defaultdict(lambda: defaultdict(list))
-    rows = StageTransition.objects.filter(
-        contact_id__in=contact_ids, to_stage__in=STAGE_VALUES, at__lt=until
-    ).values_list("contact_id", "to_stage", "at")
-    for contact_id, stage, at in rows.iterator(chunk_size=5000):
-        out[contact_id][stage].append(at)
-    return out
+    latest = (
+        StageTransition.objects.filter(contacts, to_stage__in=STAGE_VALUES, at__lt=filters.until)
+        .values("contact_id")
+        .annotate(**{f"last_{s}": Max("at", filter=Q(to_stage=s)) for s in STAGE_VALUES})
+        .order_by()
+    )
+    reads_sql, reads_params = reads.query.sql_with_params()
+    latest_sql, latest_params = latest.query.sql_with_params()
+    entered = ", ".join(
+        f"SUM(CASE WHEN latest.last_{s} >= reads.first_at THEN 1 ELSE 0 END)" for s in STAGE_VALUES
+    )
+    sql = (
+        f"SELECT reads.content_id, COUNT(*), {entered} FROM ({reads_sql}) reads "
+        f"LEFT JOIN ({latest_sql}) latest ON latest.contact_id = reads.contact_id "
+        "GROUP BY reads.content_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*reads_params, *latest_params))
+        rows = cursor.fetchall()
+    return {
+        row[0]: (int(row[1]), dict(zip(STAGE_VALUES, map(int, row[2:]), strict=True)))
+        for row in rows
+    }
 
 
 def _influenced(filters: FunnelFilters) -> dict[int, tuple[int, Money]]:
@@ -262,20 +278,17 @@ def _influenced(filters: FunnelFilters) -> dict[int, tuple[int, Money]]:
 def content_performance(*, filters: FunnelFilters) -> Performance:
     """Each asset read in the window: how many contacts read it, how many of them then entered
     each stage (after their first read, before `until`), and the won deals it influenced."""
-    reads = _first_reads(filters)
-    moves = _stage_moves({contact for _, contact, _ in reads}, filters.until)
+    reads = _reads(filters)
     influenced = _influenced(filters)
-    wanted = {r[0] for r in reads} | set(influenced)
+    wanted = set(reads) | set(influenced)
     assets = {a.pk: a for a in ContentAsset.objects.filter(pk__in=wanted)}
     rows: dict[int, Row] = {}
     for pk, asset in assets.items():
         rows[pk] = Row(key=str(pk), label=asset.title, funnel_stage=asset.funnel_stage)
-    for content_id, contact_id, first_at in reads:
+    for content_id, (consumers, entered) in reads.items():
         row = rows[content_id]
-        row.consumers += 1
-        for stage, times in moves.get(contact_id, {}).items():
-            if any(at >= first_at for at in times):
-                row.stages[stage] += 1
+        row.consumers = consumers
+        row.stages.update(entered)
     for content_id, (count, money) in influenced.items():
         rows[content_id].won, rows[content_id].revenue = count, money
     ordered = sorted(rows.values(), key=lambda r: (-r.won, -r.consumers, r.label.lower()))
