@@ -259,6 +259,7 @@ def test_points_for_ratio():
     assert proposals.points_for(1.1) == 5  # never 0: the direction is kept
     assert proposals.points_for(0.0) == -proposals.MAX_POINTS
     assert proposals.points_for(math.inf) == proposals.MAX_POINTS
+    assert isinstance(proposals.points_for(0.3), int)  # "-25", not "-25.0", in the draft
 
 
 def test_proposal_when_the_definition_has_the_rule_changes_its_points():

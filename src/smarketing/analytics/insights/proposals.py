@@ -27,8 +27,8 @@ from smarketing.scoring.rules.reader import slug
 from smarketing.scoring.rules.serialize import engagement_rule_to_dict, fit_rule_to_dict
 
 POINTS_PER_DOUBLING = 10.0
-POINT_STEP = 5.0
-MAX_POINTS = 50.0
+POINT_STEP = 5
+MAX_POINTS = 50
 
 _R = TypeVar("_R", rules.FitRule, rules.EngagementRule)
 
@@ -72,8 +72,9 @@ class Proposal:
         }
 
 
-def points_for(ratio: float) -> float:
-    """Fit or engagement points for a segment converting `ratio` x the rest's rate."""
+def points_for(ratio: float) -> int:
+    """Fit or engagement points for a segment converting `ratio` x the rest's rate: whole
+    points, as people write them."""
     if ratio <= 0:
         return -MAX_POINTS
     if math.isinf(ratio):
@@ -81,8 +82,8 @@ def points_for(ratio: float) -> float:
     raw = POINTS_PER_DOUBLING * math.log2(ratio)
     stepped = POINT_STEP * round(raw / POINT_STEP)
     if stepped == 0:
-        stepped = math.copysign(POINT_STEP, raw)
-    return max(-MAX_POINTS, min(MAX_POINTS, stepped))
+        stepped = POINT_STEP if raw > 0 else -POINT_STEP
+    return int(max(-MAX_POINTS, min(MAX_POINTS, stepped)))
 
 
 def glob_escape(text: str) -> str:
