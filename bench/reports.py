@@ -13,7 +13,9 @@ the same run.
    and a session of a team leader made in this process. Each page with each filter set (the
    default window, a channel, a campaign, a company size band, quarters over the last year) is
    requested once to warm up, then `--repeat` times, round-robin, one request at a time; each
-   response must be a 200 with the page's tables.
+   response must be a 200 with the page's tables. The pages serve report snapshots: the run
+   deletes the stored ones first, so each warm-up request queues its page's computation, which
+   the benchmark runs in its own process, timed (the "cold" column), before measuring.
 3. The reference, per filter set's window: the single cheapest aggregate query over the rows
    the page reads, sent with psycopg (no Django, no HTTP): the window's stage entries counted
    by stage (funnel, channel, campaign), the window's content reads counted by asset (content).

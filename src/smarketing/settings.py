@@ -126,6 +126,11 @@ DEFAULT_FROM_EMAIL = SMTP["from"]
 BASE_URL = env.env_str("SMARKETING_BASE_URL", "http://localhost:8000").rstrip("/")
 # A prospect seen again after this many days away alerts its owner (notify/prospects.py).
 PROSPECT_RETURN_DAYS = env.env_int("SMARKETING_PROSPECT_RETURN_DAYS", 14, minimum=1)
+# The funnel and performance pages serve stored numbers; past this age they check whether the
+# data moved on and refresh in the background (analytics/snapshots).
+REPORT_SNAPSHOT_FRESH_MINUTES = env.env_int(
+    "SMARKETING_REPORT_SNAPSHOT_FRESH_MINUTES", 10, minimum=0
+)
 
 LOGGING = {
     "version": 1,

@@ -2,5 +2,6 @@
 
 from smarketing.analytics.attribution_report.models import AttributionRun
 from smarketing.analytics.insights.models import InsightRun, RunStatus
+from smarketing.analytics.snapshots.models import ReportSnapshot
 
-__all__ = ["AttributionRun", "InsightRun", "RunStatus"]
+__all__ = ["AttributionRun", "InsightRun", "ReportSnapshot", "RunStatus"]

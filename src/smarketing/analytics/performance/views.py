@@ -1,9 +1,11 @@
-"""/analytics/performance/: channels, campaigns and content from leads to revenue, with CSV."""
+"""/analytics/performance/: channels, campaigns and content from leads to revenue, with CSV.
+
+The page and its CSV download serve a report snapshot (analytics/snapshots); the chart
+download, the API and the CLI compute live."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,15 +17,15 @@ from django.views.decorators.http import require_GET
 from smarketing.analytics.chart_export import chart_download, chart_url
 from smarketing.analytics.funnel.filters import FunnelFilters, filters_parse
 from smarketing.analytics.funnel.forms import FunnelFilterForm
-from smarketing.analytics.funnel.tables import cell_text, table_csv
-from smarketing.analytics.performance import charts
-from smarketing.analytics.performance.report import Dimension, Performance, performance
+from smarketing.analytics.funnel.tables import table_csv
+from smarketing.analytics.performance.page import revenue_chart
+from smarketing.analytics.performance.report import Dimension, performance
 from smarketing.analytics.performance.tables import TITLES, performance_table
+from smarketing.analytics.snapshots import reports, services
 from smarketing.errors import InvalidInput
 from smarketing.web.guard import apply_errors, guarded
 
 SECTION = "health:page"  # the main navigation's "Analytics"
-CHART_ROWS = 12
 
 
 def _dimension(request: HttpRequest) -> Dimension:
@@ -34,44 +36,20 @@ def _dimension(request: HttpRequest) -> Dimension:
         raise InvalidInput(f"must be one of {known}", field="by") from None
 
 
-def _chart(result: Performance) -> tuple[str, charts.Chart]:
-    """Revenue per row in the most used currency (content: the revenue it influenced)."""
-    totals: dict[str, Decimal] = {}
-    for row in result.rows:
-        for currency, amount in row.revenue.items():
-            totals[currency] = totals.get(currency, Decimal(0)) + amount
-    currency = max(totals, key=lambda c: totals[c]) if totals else ""
-    ranked = sorted(result.rows, key=lambda r: -r.revenue.get(currency, Decimal(0)))
-    items = [
-        (
-            r.label,
-            float(r.revenue.get(currency, 0)),
-            f"{r.revenue.get(currency, 0):,.0f} {currency}",
-        )
-        for r in ranked[:CHART_ROWS]
-        if r.revenue.get(currency)
-    ]
-    what = "influenced" if result.dimension == Dimension.CONTENT else "won"
-    return f"Revenue {what} ({currency})", charts.bars(items)
-
-
 def _results(dimension: Dimension, filters: FunnelFilters) -> dict[str, Any]:
-    result = performance(dimension=dimension, filters=filters)
-    table = performance_table(result)
-    query = urlencode({**filters.params(), "by": dimension.value})
-    chart_title, chart = _chart(result)
+    """The page's context: the stored numbers (computed now on a small installation), or a
+    note that they are on their way."""
+    params = reports.performance_params(filters, dimension)
+    shown = services.snapshot_for_page(report=reports.PERFORMANCE, params=params)
+    result = shown.result or {}
     return {
         "filters": filters,
+        "snapshot": shown,
         "last_day": filters.until - dt.timedelta(days=1),
-        "table": {
-            "title": table.title,
-            "columns": table.columns,
-            "rows": [[cell_text(c) for c in row] for row in table.rows],
-            "total": [cell_text(c) for c in table.total] if table.total else None,
-        },
-        "chart": chart if chart.bars else None,
-        "chart_title": chart_title,
-        "query": query,
+        "table": result.get("table"),
+        "chart": result.get("chart"),
+        "chart_title": result.get("chart_title", ""),
+        "query": urlencode({**filters.params(), "by": dimension.value}),
         "filter_query": urlencode(filters.params()),
         "chart_url": chart_url("performance:chart", key="revenue"),
     }
@@ -110,8 +88,13 @@ def performance_csv(request: HttpRequest) -> HttpResponse:
         filters = filters_parse(request.GET, today=timezone.now().date())
     except InvalidInput as exc:
         return HttpResponse(exc.summary() + "\n", status=400, content_type="text/plain")
-    table = performance_table(performance(dimension=dimension, filters=filters))
-    response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
+    params = reports.performance_params(filters, dimension)
+    stored = services.snapshot_result(report=reports.PERFORMANCE, params=params)
+    if stored is not None:  # what the page shows
+        text = stored["table"]["csv"]
+    else:
+        text = table_csv(performance_table(performance(dimension=dimension, filters=filters)))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     name = f"performance-{dimension}-{filters.since:%Y-%m-%d}-{filters.until:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -128,7 +111,7 @@ def performance_chart(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         filters = filters_parse(request.GET, today=timezone.now().date())
     except InvalidInput as exc:
         return HttpResponse(exc.summary() + "\n", status=400, content_type="text/plain")
-    title, chart = _chart(performance(dimension=dimension, filters=filters))
+    title, chart = revenue_chart(performance(dimension=dimension, filters=filters))
     last_day = filters.until - dt.timedelta(days=1)
     return chart_download(
         chart=chart,
