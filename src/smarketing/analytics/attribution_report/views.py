@@ -127,10 +127,9 @@ def attribution_recompute(request: HttpRequest) -> HttpResponse:
         return redirect("attribution:page")
     run = services.attribution_refresh(by_user=request.user, params=params)
     run.refresh_from_db()  # an immediate queue has run it already
+    # A queued run is shown by the page itself until it is done; a flash would outlive it.
     if run.status == "done":
         messages.success(request, "Attribution computed again from the data as it is now.")
-    else:
-        messages.success(request, "A new computation is queued; this page shows it when done.")
     return redirect(_page_url(params))
 
 

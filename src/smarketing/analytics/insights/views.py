@@ -42,10 +42,9 @@ def insights_page(request: HttpRequest) -> HttpResponse:
 def insights_refresh(request: HttpRequest) -> HttpResponse:
     run = services.insights_refresh(by_user=request.user)
     run.refresh_from_db()  # an immediate queue has run it already
+    # A queued scan is shown by the page itself until it is done; a flash would outlive it.
     if run.status == "done":
         messages.success(request, "Insights scanned again from the data as it is now.")
-    else:
-        messages.success(request, "A new scan is queued; this page shows it when it is done.")
     return redirect("insights:page")
 
 
