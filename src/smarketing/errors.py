@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
+
+T = TypeVar("T")
 
 
 class InvalidInput(Exception):
@@ -31,6 +36,27 @@ class InvalidInput(Exception):
                 }
             )
         return cls({"__all__": [str(m) for m in exc.messages]})
+
+
+class Errors:
+    """Runs several parsers and keeps every InvalidInput, so a form, a query string or a
+    command reports all its mistakes at once, each under its own name."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def attempt(self, parse: Callable[[], T]) -> T | None:
+        """`parse()`'s value, or None after keeping its InvalidInput."""
+        try:
+            return parse()
+        except InvalidInput as exc:
+            for name, reasons in exc.errors.items():
+                self.errors.setdefault(name, []).extend(reasons)
+            return None
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise InvalidInput(self.errors)
 
 
 def fields_check(

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
 from smarketing.analytics.attribution.heuristics import DEFAULT_HALF_LIFE_DAYS
 from smarketing.analytics.attribution.markov import MAX_ORDER
 from smarketing.analytics.funnel.filters import window_parse
-from smarketing.errors import InvalidInput
+from smarketing.errors import Errors, InvalidInput
 
 FIELDS = ("from", "until", "level", "by", "lookback", "order", "half_life")
 DEFAULT_LOOKBACK_DAYS = 90
 MAX_LOOKBACK_DAYS = 730
-T = TypeVar("T")
 
 
 class Level(StrEnum):
@@ -119,16 +118,8 @@ def _half_life(raw: str) -> float:
 def params_parse(params: Mapping[str, Any], *, today: dt.date) -> AttributionParams:
     """Parse every value and report every mistake at once, each under its own name."""
     raw = {name: str(params.get(name) or "").strip() for name in FIELDS}
-    errors: dict[str, list[str]] = {}
-
-    def attempt(parse: Callable[[], T]) -> T | None:
-        try:
-            return parse()
-        except InvalidInput as exc:
-            for name, reasons in exc.errors.items():
-                errors.setdefault(name, []).extend(reasons)
-            return None
-
+    errors = Errors()
+    attempt = errors.attempt
     window = attempt(lambda: window_parse(since=raw["from"], until=raw["until"], today=today))
     level = attempt(lambda: _choice(raw["level"], Level, "level"))
     by = attempt(lambda: _choice(raw["by"], By, "by"))
@@ -143,8 +134,9 @@ def params_parse(params: Mapping[str, Any], *, today: dt.date) -> AttributionPar
     )
     order = attempt(lambda: _integer(raw["order"], name="order", default=1, low=1, high=MAX_ORDER))
     half_life = attempt(lambda: _half_life(raw["half_life"]))
-    if errors or window is None or level is None or by is None:
-        raise InvalidInput(errors)
+    errors.raise_any()
+    # Their parsers return a value or raise, so these are set once no error was kept.
+    assert not (window is None or level is None or by is None)
     if lookback is None or order is None or half_life is None:
         raise InvalidInput(errors)
     return AttributionParams(

@@ -8,15 +8,14 @@ and every mistake is an InvalidInput naming that name.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeVar
 
 from django.db.models import Q
 
 from smarketing.analytics.funnel.maths import Period, period_start
 from smarketing.campaigns.models import Campaign, Channel
-from smarketing.errors import InvalidInput
+from smarketing.errors import Errors, InvalidInput
 from smarketing.handoff.review import SIZE_BANDS
 from smarketing.org.models import Team, User
 
@@ -44,7 +43,6 @@ FIELDS = (
     "owner",
     "team",
 )
-T = TypeVar("T")
 # The default window: this month and the eleven before it.
 DEFAULT_MONTHS = 12
 
@@ -223,16 +221,8 @@ def team_parse(raw: str) -> Team | None:
 def filters_parse(params: Mapping[str, str | None], *, today: dt.date) -> FunnelFilters:
     """Parse every value and report every mistake at once, each under its own name."""
     raw = {name: (params.get(name) or "").strip() for name in FIELDS}
-    errors: dict[str, list[str]] = {}
-
-    def attempt(parse: Callable[[], T]) -> T | None:
-        try:
-            return parse()
-        except InvalidInput as exc:
-            for name, reasons in exc.errors.items():
-                errors.setdefault(name, []).extend(reasons)
-            return None
-
+    errors = Errors()
+    attempt = errors.attempt
     window = attempt(lambda: window_parse(since=raw["from"], until=raw["until"], today=today))
     period = attempt(lambda: period_parse(raw["period"]))
     channel = attempt(lambda: channel_parse(raw["channel"]))
@@ -241,8 +231,9 @@ def filters_parse(params: Mapping[str, str | None], *, today: dt.date) -> Funnel
     campaign = attempt(lambda: campaign_parse(raw["campaign"]))
     owner = attempt(lambda: owner_parse(raw["owner"]))
     team = attempt(lambda: team_parse(raw["team"]))
-    if errors or window is None or period is None:
-        raise InvalidInput(errors)
+    errors.raise_any()
+    # Their parsers return a value or raise, so these are set once no error was kept.
+    assert not (window is None or period is None)
     return FunnelFilters(
         since=window[0],
         until=window[1],
