@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from smarketing.analytics.health.report import alignment_health
 from smarketing.analytics.health.trend import Metric, Month, statement
 from smarketing.cli import app, register_plugins_once
+from smarketing.content.models import ContentAsset
 from smarketing.deals import services as deals
 from smarketing.errors import InvalidInput
 from smarketing.events.models import Touchpoint
@@ -92,6 +93,13 @@ def history(db, rep):
     _decide(ben, rep, "accept", at(4, 20))
     _decide(ben, rep, "reject", at(4, 21))
     Activity.objects.create(kind="call", contact=ada, user=rep, occurred_at=at(5, 4))
+    ContentAsset.objects.create(
+        title="Guide", funnel_stage="mofu", url="https://lumen.example/guide"
+    )
+    for day, body in ((11, "Our guide: https://lumen.example/guide"), (12, "Talk soon")):
+        Activity.objects.create(
+            kind="email", contact=ada, user=rep, occurred_at=at(5, day), body=body
+        )
     for day in (5, 6, 7):
         _decide(ada, rep, "accept", at(5, day))
     _decide(cy, rep, "reject", at(5, 8))
@@ -126,6 +134,7 @@ def test_health_counts_each_metric_by_month(history):
     assert got["sourced"]["2026-05"] == (5000, 8000)  # the sales-prospected deal is not
     assert got["influenced"]["2026-05"] == (8000, 8000)  # its account read an email first
     assert got["sla"]["2026-05"] == (0, 0)  # no SLA was live
+    assert got["content"]["2026-05"] == (1, 2)  # one of the two emails linked to the guide
 
 
 def test_health_marks_the_running_month_and_states_what_moved(history):

@@ -126,8 +126,17 @@ def test_filters_narrow_the_contacts(history):
     assert rows["paid_search"].cost == {"USD": Decimal(1000)}
 
 
-def test_content_counts_readers_what_they_did_next_and_deals_influenced(history):
+def test_content_counts_readers_what_they_did_next_and_deals_influenced(history, rep):
+    from smarketing.handoff.models import Activity
+
+    history["guide"].url = "https://lumen.example/guide"
+    history["guide"].save()
+    ben = ContactFactory(email="ben2@x.example")
+    Activity.objects.create(
+        contact=ben, user=rep, kind="email", occurred_at=day(4), body="https://lumen.example/guide"
+    )
     (row,) = _report(Dimension.CONTENT).rows
+    assert (row.sales_sent, row.sales_contacts) == (1, 1)
     assert (row.label, row.funnel_stage, row.consumers) == ("Buyer's guide", "mofu", 2)
     # Ada read it before becoming a lead; Cy read it after, so Cy's lead does not count.
     assert row.stages == {"lead": 1, "mql": 1, "sql": 1, "opportunity": 1, "customer": 1}

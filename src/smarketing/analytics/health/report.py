@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Min
+from django.db.models import Count, Min
+from django.db.models.functions import TruncMonth
 
+from smarketing.analytics.content_use import content_sent
 from smarketing.analytics.funnel.maths import Period, periods_between
 from smarketing.analytics.health.trend import Metric, Month, statement
 from smarketing.campaigns.models import Channel
@@ -267,6 +269,29 @@ def influenced_revenue(window: _Window, deals: Won) -> Metric:
     )
 
 
+def content_in_emails(window: _Window) -> Metric:
+    """Of the emails sales sent in a month, the share that link to a content asset: whether
+    sales uses what marketing makes."""
+    emails = (
+        Activity.objects.filter(
+            kind=ActivityKind.EMAIL, occurred_at__gte=window.since, occurred_at__lt=window.until
+        )
+        .annotate(month=TruncMonth("occurred_at", tzinfo=dt.UTC))
+        .values("month")
+        .annotate(n=Count("id"))
+    )
+    counts = {window.label(r["month"]): [0, r["n"]] for r in emails}
+    for sent in content_sent(since=window.since, until=window.until):
+        if sent.kind == ActivityKind.EMAIL and sent.assets:
+            counts.setdefault(window.label(sent.at), [0, 0])[0] += 1
+    return Metric(
+        "content",
+        "Content in sales emails",
+        "{n} of {d} sales emails linked to marketing's content",
+        window.months({k: (v[0], v[1]) for k, v in counts.items()}),
+    )
+
+
 def alignment_health(*, now: dt.datetime, months: int = DEFAULT_MONTHS) -> Health:
     """Every metric over the running month and the `months - 1` before it."""
     if not 2 <= months <= MAX_MONTHS:
@@ -282,5 +307,6 @@ def alignment_health(*, now: dt.datetime, months: int = DEFAULT_MONTHS) -> Healt
         lead_to_customer(window),
         sourced_revenue(window, deals),
         influenced_revenue(window, deals),
+        content_in_emails(window),
     ]
     return Health([m.label for m in metrics[0].months], metrics)

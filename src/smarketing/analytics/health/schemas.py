@@ -24,7 +24,8 @@ class HealthMonthOut(Schema):
 
 class HealthMetricOut(Schema):
     key: str = Field(
-        description="acceptance, sla, worked, feedback, lead_to_customer, sourced, influenced."
+        description="acceptance, sla, worked, feedback, lead_to_customer, sourced, influenced, "
+        "content."
     )
     label: str
     statement: str = Field(description="What moved, in one sentence.")

@@ -31,6 +31,8 @@ def row_out(row: Row) -> dict[str, Any]:
         "roi": row.roi,
         "funnel_stage": row.funnel_stage or None,
         "consumers": row.consumers,
+        "sales_sent": row.sales_sent,
+        "sales_contacts": row.sales_contacts,
     }
 
 

@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
+from smarketing.analytics.content_use import ContentSent, content_sent
 from smarketing.analytics.funnel.filters import FunnelFilters
 from smarketing.campaigns.models import Campaign, Channel
 from smarketing.content.models import ContentAsset
@@ -60,6 +61,9 @@ class Row:
     # Content only: the asset's funnel stage and how many contacts consumed it in the window.
     funnel_stage: str = ""
     consumers: int = 0
+    # Content only: sales activities in the window linking to it, and the contacts they reached.
+    sales_sent: int = 0
+    sales_contacts: int = 0
 
     def cost_per(self, stage: str) -> tuple[str, Decimal] | None:
         """The cost per contact entering `stage` (one currency only), None when not defined."""
@@ -275,12 +279,26 @@ def _influenced(filters: FunnelFilters) -> dict[int, tuple[int, Money]]:
     return out
 
 
+def _sales_use(rows: dict[int, Row], sent: list[ContentSent]) -> None:
+    reached: dict[int, set[int]] = defaultdict(set)
+    for activity in sent:
+        for pk in activity.assets:
+            rows[pk].sales_sent += 1
+            reached[pk].add(activity.contact_id)
+    for pk, contacts in reached.items():
+        rows[pk].sales_contacts = len(contacts)
+
+
 def content_performance(*, filters: FunnelFilters) -> Performance:
-    """Each asset read in the window: how many contacts read it, how many of them then entered
-    each stage (after their first read, before `until`), and the won deals it influenced."""
+    """Each asset read (or sent by sales) in the window: how many contacts read it, how many of
+    them then entered each stage (after their first read, before `until`), the won deals it
+    influenced, and how often sales sent it."""
     reads = _reads(filters)
     influenced = _influenced(filters)
-    wanted = set(reads) | set(influenced)
+    sent = content_sent(
+        since=filters.since, until=filters.until, contacts=filters.contacts_q("contact__")
+    )
+    wanted = set(reads) | set(influenced) | {pk for s in sent for pk in s.assets}
     assets = {a.pk: a for a in ContentAsset.objects.filter(pk__in=wanted)}
     rows: dict[int, Row] = {}
     for pk, asset in assets.items():
@@ -291,6 +309,7 @@ def content_performance(*, filters: FunnelFilters) -> Performance:
         row.stages.update(entered)
     for content_id, (count, money) in influenced.items():
         rows[content_id].won, rows[content_id].revenue = count, money
+    _sales_use(rows, sent)
     ordered = sorted(rows.values(), key=lambda r: (-r.won, -r.consumers, r.label.lower()))
     return Performance(Dimension.CONTENT, filters, ordered, None)
 

@@ -37,6 +37,10 @@ class PerformanceRowOut(Schema):
     roi: float | None = Field(description="(revenue - cost) / cost, in one currency.")
     funnel_stage: str | None = Field(description="Content: tofu, mofu or bofu.")
     consumers: int = Field(description="Content: contacts who read it in the window.")
+    sales_sent: int = Field(
+        description="Content: sales activities in the window whose text links to it."
+    )
+    sales_contacts: int = Field(description="Content: the contacts those activities reached.")
 
 
 class PerformanceOut(Schema):

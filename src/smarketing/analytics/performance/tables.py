@@ -85,6 +85,7 @@ def content_table(result: Performance) -> Table:
     columns += [Column(f"Then {s.label}", with_share=True) for s in STAGES]
     columns.append(Column("Won deals influenced"))
     columns += _money_columns("Revenue influenced", currencies)
+    columns += [Column("Sent by sales"), Column("Contacts sales sent it to")]
     rows = []
     for row in result.rows:
         cells = [
@@ -100,6 +101,7 @@ def content_table(result: Performance) -> Table:
         ]
         cells.append(Cell(row.won))
         cells += [_money(row.revenue, c) for c in currencies]
+        cells += [Cell(row.sales_sent), Cell(row.sales_contacts)]
         rows.append(cells)
     return Table(key="content", title=TITLES[Dimension.CONTENT], columns=columns, rows=rows)
 

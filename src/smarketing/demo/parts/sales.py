@@ -10,10 +10,34 @@ from decimal import Decimal
 
 from smarketing.deals.services import deal_close, deal_create
 from smarketing.demo.context import Advance, Context, Part
-from smarketing.demo.timeline import Timeline
+from smarketing.demo.timeline import SimActivity, Timeline
 from smarketing.handoff.services import activity_create
 
 CLOSED = frozenset({"won", "lost"})
+
+
+# Every how many of a rep's emails carries a link to marketing's content: on a deal, a
+# bottom-of-funnel piece; before one, a middle-of-funnel piece every third email. Chosen by the
+# activity's position, so the simulation's random draws stay as they are.
+CONTENT_EVERY = 3
+
+
+def _shared_content(ctx: Context) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {"bofu": [], "mofu": []}
+    for asset in ctx.assets:
+        if asset.url and asset.funnel_stage in out:
+            out[asset.funnel_stage].append((asset.title, asset.url))
+    return out
+
+
+def _email_body(a: SimActivity, i: int, shared: dict[str, list[tuple[str, str]]]) -> str:
+    if a.kind != "email":
+        return ""
+    pieces = shared["bofu"] if a.deal is not None else shared["mofu"]
+    if not pieces or (a.deal is None and i % CONTENT_EVERY):
+        return ""
+    title, url = pieces[i % len(pieces)]
+    return f"As promised, here is our {title}: {url}"
 
 
 def run(ctx: Context, advance: Advance) -> None:
@@ -33,7 +57,8 @@ def run(ctx: Context, advance: Advance) -> None:
             )
         )
         advance(1)
-    for a in tl.activities:
+    shared = _shared_content(ctx)
+    for i, a in enumerate(tl.activities):
         activity_create(
             kind=a.kind,
             contact=ctx.contacts[a.contact],
@@ -41,6 +66,7 @@ def run(ctx: Context, advance: Advance) -> None:
             user=ctx.users[a.user],
             occurred_at=a.at,
             subject=a.subject,
+            body=_email_body(a, i, shared),
             outcome=a.outcome,
         )
         advance(1)
