@@ -28,7 +28,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -42,7 +41,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ingest_db as dbs
-from ingest_cpu import CpuMeter, load_average, spy_start, spy_stop
+from ingest_cpu import CpuMeter, load_average, process_group_stop, spy_start, spy_stop
 from ingest_report import failed_checks, figures, report
 from ingest_traffic import MIX, Traffic, load_run, mix_parse, traffic_build
 
@@ -243,7 +242,7 @@ def _ingest(
             cpu = meter.stop()
             spy_stop(spy)
         finally:
-            _stop(server)
+            process_group_stop(server)
     latencies = sorted(load.latencies)
     return {
         "server": f"gunicorn, {args.workers} {args.worker_class} workers",
@@ -287,20 +286,6 @@ def _get(port: int, path: str) -> int:
         return exc.code
 
 
-def _stop(process: subprocess.Popen[Any]) -> None:
-    """End a process started in its own session, and everything it started."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-    except ProcessLookupError:
-        pass
-
-
 def _processing(
     env: dict[str, str], directory: Path, db: dbs.Database, *, args: argparse.Namespace
 ) -> dict[str, Any]:
@@ -330,7 +315,7 @@ def _processing(
             for spy in spies:
                 spy_stop(spy)
             for child in children:
-                _stop(child)
+                process_group_stop(child)
     logged = log_path.read_text(errors="replace").splitlines()
     return {
         "workers": args.process_workers,
@@ -355,7 +340,9 @@ def _processing_run(
         stdin.write("go\n")
         stdin.flush()
     # Past the time limit the workers are ended, which ends the reads below.
-    watchdog = threading.Timer(max_seconds, lambda: [_stop(child) for child in children])
+    watchdog = threading.Timer(
+        max_seconds, lambda: [process_group_stop(child) for child in children]
+    )
     watchdog.start()
     results = []
     try:

@@ -9,7 +9,6 @@ import argparse
 import datetime as dt
 import http.client
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from ingest_cpu import CpuMeter, load_average
+from ingest_cpu import CpuMeter, load_average, process_group_stop
 
 READY_SECONDS = 60
 PAGES = {  # name → (path, extra parameters)
@@ -73,7 +72,7 @@ def measure(
         timings, failures = _rounds(port, urls, cookie, args)
         result["cpu_s"] = meter.stop()
     finally:
-        _stop(server)
+        process_group_stop(server)
     result["server_log"] = log.read_text(errors="replace").splitlines()[-20:]
     result["load_average_end"] = load_average()
     result["timings_ms"] = timings
@@ -201,22 +200,8 @@ def _serve(
                 return server, port, log_path
         except OSError:
             time.sleep(0.2)
-    _stop(server)
+    process_group_stop(server)
     raise SystemExit(f"gunicorn did not answer within {READY_SECONDS} s")
-
-
-def _stop(process: subprocess.Popen[Any]) -> None:
-    """End the server started in its own session, and its workers."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-    except ProcessLookupError:
-        pass
 
 
 def _get(port: int, url: str, cookie: str) -> tuple[float, int, bytes]:
