@@ -17,7 +17,7 @@ from django.db.models import Count, Min
 from django.db.models.functions import TruncMonth
 
 from smarketing.analytics.content_use import content_sent
-from smarketing.analytics.funnel.maths import Period, periods_between
+from smarketing.analytics.funnel.maths import Period, period_next, period_start, periods_between
 from smarketing.analytics.health.trend import Metric, Month, statement
 from smarketing.campaigns.models import Channel
 from smarketing.deals.models import Deal, DealStage
@@ -67,16 +67,16 @@ class _Window:
         for start in self.starts:
             key = self.label(start)
             n, d = counts.get(key, (0, 0))
-            end = (start + dt.timedelta(days=32)).replace(day=1)
+            end = period_next(start, Period.MONTH)
             out.append(Month(key, n, d, end + settle <= self.now))
         return out
 
 
 def _window(*, now: dt.datetime, months: int) -> _Window:
     """The running month and the `months - 1` complete months before it."""
-    first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    first = period_start(now, Period.MONTH)
     for _ in range(months - 1):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
+        first = period_start(first - dt.timedelta(days=1), Period.MONTH)
     starts = periods_between(since=first, until=now, period=Period.MONTH)
     return _Window(starts, now, now)
 
