@@ -51,6 +51,7 @@ from ingest_cpu import load_average
 from smarketing.analytics.attribution import attribute, paths_read
 
 BENCH = Path(__file__).resolve().parent
+TARGET_JOURNEYS = 1_000_000
 OUT = BENCH / "out"
 SMARKETING = Path(sys.executable).with_name("smarketing")
 PEER_HEURISTICS = {
@@ -271,8 +272,12 @@ def _report(result: dict[str, Any]) -> str:
         f"in process: ours is the model call alone (reading the file took "
         f"{markov['ours_read_s']:.3f} s; theirs, pandas.read_csv: {markov['theirs_read_s']:.3f} s)"
     )
-    target = "met" if markov["ours_process_s"] < markov["theirs_call_s"] else "MISSED"
-    lines.append(f"target: our whole process faster than their markov_model call alone: {target}")
+    # The issue sets the target at a million journeys; below that Python's start-up dominates.
+    if result["journeys"] >= TARGET_JOURNEYS:
+        target = "met" if markov["ours_process_s"] < markov["theirs_call_s"] else "MISSED"
+        lines.append(
+            f"target: our whole process faster than their markov_model call alone: {target}"
+        )
     lines.append(
         f"load average before: {result['load_average_before']:.2f} ({os.cpu_count()} CPUs)"
     )

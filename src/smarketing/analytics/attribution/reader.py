@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from smarketing.analytics.attribution.paths import FloatArray, IntArray, Paths
+from smarketing.analytics.attribution.reader_columns import columns_parse
 
 PATH = "path"
 CONVERSIONS = "total_conversions"
@@ -138,6 +139,13 @@ def _fast_parse(raw: bytes) -> Paths | None:
     if any(name not in header for name in REQUIRED):
         return None
     width = len(header_line.split(delimiter))
+    if len(header) == width:
+        numeric = (CONVERSIONS, NULLS, VALUE) if VALUE in header else (CONVERSIONS, NULLS)
+        quickest = columns_parse(
+            raw, header=header, start=end_of_header + 1, delimiter=delimiter, numeric=numeric
+        )
+        if quickest is not None:
+            return quickest
     columns = _fast_columns(raw, start=end_of_header + 1, delimiter=delimiter.encode(), width=width)
     if columns is None:
         return None
