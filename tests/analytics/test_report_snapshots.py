@@ -202,3 +202,52 @@ def test_page_when_computation_failed_says_so(client, marketer, contacts, settin
     assert "out of memory" in _funnel_snapshot().error
     html = client.get(FUNNEL, WINDOW).content.decode()
     assert 'id="snapshot-failed"' in html and 'hx-trigger="every 5s"' not in html
+
+
+def _edit_contact_country(contacts, rep) -> None:  # type: ignore[no-untyped-def]
+    contacts["cat"].country = "FR"
+    contacts["cat"].save()
+
+
+def _edit_account_industry(contacts, rep) -> None:  # type: ignore[no-untyped-def]
+    account = contacts["ann"].account
+    account.industry = "Retail"
+    account.save()
+
+
+def _edit_campaign_cost(contacts, rep) -> None:  # type: ignore[no-untyped-def]
+    campaign = contacts["ann"].source_campaign
+    campaign.cost = 900
+    campaign.save()
+
+
+def _edit_content_stage(contacts, rep) -> None:  # type: ignore[no-untyped-def]
+    from smarketing.content.models import ContentAsset
+
+    asset = ContentAsset.objects.create(title="Guide", funnel_stage="tofu")
+    asset.funnel_stage = "bofu"
+    asset.save()
+
+
+def _reassign(contacts, rep) -> None:  # type: ignore[no-untyped-def]
+    from smarketing.handoff.routing.services import contact_reassign
+
+    contact_reassign(contact=contacts["dan"], owner=rep, by_user=rep)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        _edit_contact_country,
+        _edit_account_industry,
+        _edit_campaign_cost,
+        _edit_content_stage,
+        _reassign,
+    ],
+)
+def test_data_version_moves_with_edits_the_reports_read(contacts, rep, edit) -> None:  # type: ignore[no-untyped-def]
+    from smarketing.analytics.snapshots.queries import data_version_current
+
+    before = data_version_current()
+    edit(contacts, rep)
+    assert data_version_current() != before

@@ -47,6 +47,7 @@ class Campaign(models.Model):
         help_text="The marketer who runs it: told when a lead it sourced comes back from sales.",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-start_date", "name"]

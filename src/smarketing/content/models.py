@@ -30,6 +30,7 @@ class ContentAsset(models.Model):
     funnel_stage = models.CharField(max_length=4, choices=FunnelStage.choices)
     url = models.URLField(max_length=500, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title"]

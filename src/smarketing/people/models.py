@@ -36,7 +36,8 @@ class Account(models.Model):
         related_name="owned_accounts",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: report snapshots read its newest value as part of the data version.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -77,7 +78,8 @@ class Contact(models.Model):
     lifecycle_stage = models.CharField(max_length=20, choices=STAGE_CHOICES, blank=True)
     lifecycle_stage_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: report snapshots read its newest value as part of the data version.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -8,19 +8,30 @@ from typing import Any
 from django.db import connection
 
 from smarketing.analytics.snapshots.models import ReportSnapshot
+from smarketing.campaigns.models import Campaign
+from smarketing.content.models import ContentAsset
 from smarketing.deals.models import Deal
 from smarketing.events.models import Touchpoint
+from smarketing.handoff.models import Assignment
 from smarketing.lifecycle.models import StageTransition
+from smarketing.people.models import Account, Contact
 
 # What the funnel and performance pages read, as (name, aggregate, model, column). Each is an
-# index-only lookup (a primary key's end) or a scan of the small deals table; counting the
-# large tables would cost seconds. History and touchpoints are append-only, so their newest id
-# moves with every new row; a deal closing or changing stage updates its row.
+# index-only lookup (the end of a primary key or of an indexed column) or a scan of a small
+# table; counting the large tables would cost seconds. History, touchpoints and assignments
+# are append-only, so their newest id moves with every new row; an edit of a contact's or an
+# account's fields (segments, source), of a deal, a campaign (its cost) or a content asset (its
+# funnel stage) moves its table's newest updated_at.
 _VERSION_PARTS: tuple[tuple[str, str, type[Any], str], ...] = (
     ("transitions_max_id", "MAX", StageTransition, "id"),
     ("touchpoints_max_id", "MAX", Touchpoint, "id"),
+    ("assignments_max_id", "MAX", Assignment, "id"),
     ("deals_max_id", "MAX", Deal, "id"),
     ("deals_changed", "MAX", Deal, "updated_at"),
+    ("contacts_changed", "MAX", Contact, "updated_at"),
+    ("accounts_changed", "MAX", Account, "updated_at"),
+    ("campaigns_changed", "MAX", Campaign, "updated_at"),
+    ("content_changed", "MAX", ContentAsset, "updated_at"),
 )
 
 
