@@ -1,7 +1,7 @@
 """The references of bench/scoring.py's full rescoring, measured in the same process and database:
 
-- the **engine alone**: `rules.score_many` over facts already in memory (read beforehand, per
-  chunk, with the product's own `facts` functions, whose time is reported apart);
+- the **engine alone**: `rules.score_many_keyed` over facts already in memory (read beforehand,
+  per chunk, with the product's own `facts` functions, whose time is reported apart);
 - the **raw I/O limit**: the same rows read in one scan by a plain DB-API connection (PostgreSQL
   `COPY (query) TO STDOUT`, SQLite a cursor's tuples) and the rows the run wrote bulk-inserted
   into empty copies of their tables with the same indexes and foreign keys
@@ -44,11 +44,11 @@ def engine_alone(*, text: str, sample: int) -> dict[str, Any]:
 
     from smarketing.people.models import Contact
     from smarketing.scoring import rules
-    from smarketing.scoring.facts import contact_facts_many, touchpoint_facts_by_contact
+    from smarketing.scoring.facts import contact_facts_many, touchpoint_keys_by_contact
     from smarketing.scoring.refresh import CHUNK
 
     definition = rules.load(text)
-    rules.scorer_for(definition)  # compiled once, as the product's cache does
+    matcher = rules.scorer_for(definition).matcher  # compiled once, as the product's cache does
     ids = list(Contact.objects.order_by("pk").values_list("pk", flat=True)[:sample])
     now = timezone.now()
     facts_s = engine_s = engine_cpu = 0.0
@@ -57,12 +57,12 @@ def engine_alone(*, text: str, sample: int) -> dict[str, Any]:
         chunk = ids[start : start + CHUNK]
         began = time.perf_counter()
         contacts = contact_facts_many(chunk)
-        by_contact = touchpoint_facts_by_contact(chunk)
+        by_contact = touchpoint_keys_by_contact(chunk, matcher=matcher)
         read = time.perf_counter()
         cpu = time.process_time()
         results = list(
-            rules.score_many(
-                definition=definition, contacts=contacts, touchpoints_by_contact=by_contact, now=now
+            rules.score_many_keyed(
+                definition=definition, contacts=contacts, touches_by_contact=by_contact, now=now
             )
         )
         engine_cpu += time.process_time() - cpu

@@ -163,7 +163,7 @@ def _rows(version: int) -> dict[str, int]:
 def _parts_timed(parts: dict[str, float], parts_cpu: dict[str, float]) -> Iterator[None]:
     """Time the parts of `refresh` a rescoring calls, wall and this process's CPU, by wrapping
     them in the module (this process only, a few calls per chunk of 2,000 contacts, so it costs
-    nothing measurable). "engine" is `rules.score_many` drained, as `_chunk_refresh` drains
+    nothing measurable). "engine" is `rules.score_many_keyed` drained, as `_chunk_refresh` drains
     it."""
     from smarketing.scoring import refresh, rules
 
@@ -197,10 +197,10 @@ def _parts_timed(parts: dict[str, float], parts_cpu: dict[str, float]) -> Iterat
             return getattr(rules, name)
 
         @staticmethod
-        def score_many(**kwargs: Any) -> list[Any]:
+        def score_many_keyed(**kwargs: Any) -> list[Any]:
             began, cpu = time.perf_counter(), time.process_time()
             try:
-                return list(rules.score_many(**kwargs))
+                return list(rules.score_many_keyed(**kwargs))
             finally:
                 parts["engine"] += time.perf_counter() - began
                 parts_cpu["engine"] += time.process_time() - cpu
@@ -209,7 +209,7 @@ def _parts_timed(parts: dict[str, float], parts_cpu: dict[str, float]) -> Iterat
         name: getattr(refresh, name)
         for name in (
             "contact_facts_many",
-            "touchpoint_facts_by_contact",
+            "touchpoint_keys_by_contact",
             "_store",
             "_promote",
             "_accounts_refresh",
@@ -218,7 +218,7 @@ def _parts_timed(parts: dict[str, float], parts_cpu: dict[str, float]) -> Iterat
         )
     }
     refresh.contact_facts_many = timed("facts", saved["contact_facts_many"])
-    refresh.touchpoint_facts_by_contact = timed("touchpoints", saved["touchpoint_facts_by_contact"])
+    refresh.touchpoint_keys_by_contact = timed("touchpoints", saved["touchpoint_keys_by_contact"])
     refresh._store = timed("store", saved["_store"])
     refresh._promote = timed("promote", saved["_promote"])
     refresh._accounts_refresh = timed("accounts", saved["_accounts_refresh"])

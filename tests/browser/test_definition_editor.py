@@ -73,7 +73,11 @@ def test_change_a_rows_field_offers_its_operators_and_a_mistake_is_shown(
         new.locator("select[name$='.field']").select_option("account.employees")
     new = page.locator(".ed-row.fit").last
     expect(new.locator("select[name$='.operator'] option[value=range]")).to_have_count(1)
-    new.locator("select[name$='.operator']").select_option("range")
+    # The operator re-renders the row (range enables min and max): wait for it, as a person
+    # would, or what is typed meanwhile is replaced.
+    with page.expect_response(lambda r: "/editor/row/" in r.url):
+        new.locator("select[name$='.operator']").select_option("range")
+    new = page.locator(".ed-row.fit").last
     new.locator("input[name$='.label']").fill("Huge")
     new.locator("input[name$='.min']").fill("5000")
     new.locator("input[name$='.max']").fill("100")

@@ -171,3 +171,84 @@ def test_contact_page_queries_do_not_grow_with_touchpoints(rep, client):
     _page_queries(client, few)  # installs the default definition on first use
 
     assert _page_queries(client, few) == _page_queries(client, many)
+
+
+KEYED_DEFINITION = """\
+format: 1
+name: keyed reading
+decay_half_life_days: 20
+fit_rules: []
+engagement_rules:
+  - {id: plan, label: Enterprise plan, when: {kind: other, event: Plan Viewed,
+     properties: {plan: enterprise}}, points: 10, cap: 20}
+  - {id: seats, label: Many seats, when: {properties: {"seat count": 50}}, points: 3}
+  - {id: odd-name, label: Odd property name, when: {properties: {"a\\"b": true}}, points: 2}
+  - {id: bofu, label: Decision content, when: {kind: download, funnel_stage: bofu}, points: 7}
+  - {id: spring, label: Spring campaign, when: {campaign: 'spring*'}, points: 4, cap: 8}
+  - {id: hot, label: High intent, when: {high_intent: true}, points: 5, window_days: 10}
+mql:
+  - {total: 1000}
+grades:
+  fit: [30, 15, 0]
+  engagement: [60, 30, 10]
+"""
+
+
+def test_the_keyed_reading_scores_exactly_as_the_facts_reading():
+    """What a full rescoring reads (only the columns the rules test, properties decoded only
+    when their text names one the rules test) gives the scores of the facts path, to the bit."""
+    from smarketing.scoring import rules
+    from smarketing.scoring.facts import (
+        contact_facts_many,
+        touchpoint_facts_by_contact,
+        touchpoint_keys_by_contact,
+    )
+
+    definition = rules.load(KEYED_DEFINITION)
+    spring = CampaignFactory(name="Spring launch")
+    guide = ContentAssetFactory(funnel_stage="bofu")
+    contacts = [ContactFactory() for _ in range(3)]
+    first, second, _nothing = contacts
+    for days, properties in enumerate(
+        [
+            {"plan": "enterprise"},
+            {"plan": "Enterprise", "seat count": 50},
+            {"plan": "pro"},
+            {"note": "mentions plan in a value: the plan"},
+            {"seat count": 50.0},
+            {"seat count": True},
+            {'a"b': True},
+            {},
+        ]
+    ):
+        _touch(
+            first,
+            at=NOW - dt.timedelta(days=days, microseconds=days * 7),
+            kind="other",
+            event="Plan Viewed",
+            properties=properties,
+            high_intent=days % 2 == 0,
+        )
+    _touch(second, kind="download", content=guide, campaign=spring, at=NOW - dt.timedelta(days=3))
+    _touch(second, campaign=spring, high_intent=True, at=NOW - dt.timedelta(days=12))
+
+    ids = [c.pk for c in contacts]
+    facts = contact_facts_many(ids)
+    matcher = rules.scorer_for(definition).matcher
+    by_facts = rules.score_many(
+        definition=definition,
+        contacts=facts,
+        touchpoints_by_contact=touchpoint_facts_by_contact(ids),
+        now=NOW,
+    )
+    by_keys = rules.score_many_keyed(
+        definition=definition,
+        contacts=facts,
+        touches_by_contact=touchpoint_keys_by_contact(ids, matcher=matcher),
+        now=NOW,
+    )
+    expected, found = list(by_facts), list(by_keys)
+    assert found == expected
+    fired = {r.contact_id: {row.rule_id for row in r.default.explanation} for r in expected}
+    assert fired[first.pk] == {"plan", "seats", "odd-name", "hot"}
+    assert fired[second.pk] == {"bofu", "spring"}  # its high-intent visit is past the window

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import connection
 from django.db.models import F, QuerySet, Value
@@ -17,6 +17,7 @@ from smarketing.events.processing.freemail import is_freemail
 from smarketing.people.models import Account, Contact
 from smarketing.people.normalize import email_domain
 from smarketing.scoring.rules import AccountFacts, ContactFacts, TouchpointFacts
+from smarketing.scoring.rules.compiled import EngagementMatcher
 
 _TOUCHPOINT_FIELDS = ("occurred_at", "kind", "channel", "path", "form", "high_intent", "event")
 
@@ -70,27 +71,24 @@ def touchpoint_facts(touchpoints: QuerySet[Touchpoint]) -> list[TouchpointFacts]
     ]
 
 
-# The contact and account columns scoring reads, for loading many contacts without models.
-_CONTACT_COLUMNS = (
-    "id",
-    "email",
-    "title",
-    "seniority",
-    "country",
-    "source_channel",
-    "lifecycle_stage",
-    "account_id",
-    "account__employees",
-    "account__annual_revenue",
-    "account__industry",
-    "account__country",
-)
+_CONTACTS_SQL = f"""
+    SELECT c.id, c.email, c.title, c.seniority, c.country, c.source_channel, c.lifecycle_stage,
+           c.account_id, a.employees, a.annual_revenue, a.industry, a.country
+    FROM {Contact._meta.db_table} c LEFT JOIN {Account._meta.db_table} a ON a.id = c.account_id
+    WHERE c.id IN ({{}})
+"""
 
 
 def contact_facts_many(contact_ids: Iterable[int]) -> list[ContactFacts]:
     """The fit facts of many contacts in one query (ids not found are left out), the same as
-    `contact_facts` gives one by one."""
-    rows = Contact.objects.filter(pk__in=list(contact_ids)).values_list(*_CONTACT_COLUMNS)
+    `contact_facts` gives one by one. A plain cursor: Django's IN lookup prepares each of
+    thousands of ids on its own."""
+    ids = list(contact_ids)
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_CONTACTS_SQL.format(", ".join(["%s"] * len(ids))), ids)
+        rows = cursor.fetchall()
     found = []
     for cid, email, title, seniority, country, source, stage, aid, emp, rev, ind, acountry in rows:
         domain = email_domain(email)
@@ -169,6 +167,109 @@ def touchpoint_facts_by_contact(contact_ids: Iterable[int]) -> dict[int, list[To
         else:
             hits.append(facts)
     return found
+
+
+# A touchpoint attribute the engagement rules test, as selected from the touchpoint (t), its
+# campaign (cp) and its content asset (ca).
+_KEY_COLUMNS = {
+    "kind": "t.kind",
+    "channel": "t.channel",
+    "path": "t.path",
+    "form": "t.form",
+    "event": "t.event",
+    "high_intent": "t.high_intent",
+    "campaign": "coalesce(cp.name, '')",
+    "funnel_stage": "coalesce(ca.funnel_stage, '')",
+}
+# Characters a property name may hold for its quoted form to be found in the stored JSON text
+# as is (JSON escapes none of them).
+_PLAIN_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-. $")
+
+Touch = tuple[tuple[object, ...], dt.datetime]
+
+
+def touchpoint_keys_by_contact(
+    contact_ids: Iterable[int], *, matcher: EngagementMatcher
+) -> dict[int, list[Touch]]:
+    """Each contact's touchpoints as (the matcher's key, when it happened), in one query that
+    selects only the columns the rules test. A full rescoring reads millions of touchpoints:
+    without a facts object per touchpoint, and decoding a touchpoint's properties only when
+    its JSON text names one the rules test, this is about three times quicker than
+    `touchpoint_facts_by_contact`."""
+    ids = list(contact_ids)
+    found: dict[int, list[Touch]] = {}
+    if not ids:
+        return found
+    sqlite = connection.vendor == "sqlite"
+    attributes = matcher.attributes
+    names = matcher.property_names
+    selects = [_KEY_COLUMNS[a] for a in attributes]
+    if names:
+        selects.append("t.properties")
+    joins = ""
+    if "campaign" in attributes:
+        joins += f" LEFT JOIN {Campaign._meta.db_table} cp ON cp.id = t.campaign_id"
+    if "funnel_stage" in attributes:
+        joins += f" LEFT JOIN {ContentAsset._meta.db_table} ca ON ca.id = t.content_id"
+    at = utc_text("t.occurred_at")
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT t.contact_id, {at}, {', '.join(selects) or 'NULL'} "
+        f"FROM {Touchpoint._meta.db_table} t{joins} WHERE t.contact_id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        rows = cursor.fetchall()
+    parse = dt.datetime.fromisoformat
+    width = len(attributes)
+    del sqlite
+    needles = _property_needles(names)
+    key_of = matcher.key_of
+    for row in rows:
+        cid = row[0]
+        when = parse(row[1])
+        values = row[2 : 2 + width]
+        if names:
+            values = key_of(values, _properties(row[-1], needles))
+        hits = found.get(cid)
+        if hits is None:
+            found[cid] = [(values, when)]
+        else:
+            hits.append((values, when))
+    return found
+
+
+def utc_text(column: str) -> str:
+    """SQL for a datetime column as UTC text with its offset, which datetime.fromisoformat
+    reads as an aware datetime in a fraction of the time Django's PostgreSQL loader takes
+    (SQLite stores naive UTC text already)."""
+    if connection.vendor == "sqlite":
+        return f"{column} || '+00:00'"
+    return f"({column} AT TIME ZONE 'UTC')::text || '+00:00'"
+
+
+def _property_needles(names: Sequence[str]) -> tuple[str, ...] | None:
+    """The quoted names to look for in a touchpoint's JSON text before decoding it; None when
+    a name could be written escaped (then every non-empty text is decoded)."""
+    if not names or not all(set(name) <= _PLAIN_NAME for name in names):
+        return None
+    return tuple(f'"{name}"' for name in names)
+
+
+def _properties(text: object, needles: tuple[str, ...] | None) -> Mapping[str, object] | None:
+    """The properties the rules may test: None when there are none or the text names none of
+    them (the key is then the same as for no properties)."""
+    if not text or text == "{}":
+        return None
+    if not isinstance(text, str):  # a driver that decodes JSON itself
+        return text  # type: ignore[return-value]
+    if needles is not None:
+        if len(needles) == 1:
+            if needles[0] not in text:
+                return None
+        elif not any(needle in text for needle in needles):
+            return None
+    return json.loads(text)
 
 
 def account_facts_many(account_ids: Iterable[int]) -> dict[int, AccountFacts]:

@@ -12,6 +12,7 @@ from smarketing.scoring.rules.evaluate import (
     score_account,
     score_contact,
     score_many,
+    score_many_keyed,
     scorer_for,
 )
 from smarketing.scoring.rules.facts import (
@@ -81,5 +82,6 @@ __all__ = [
     "score_account",
     "score_contact",
     "score_many",
+    "score_many_keyed",
     "scorer_for",
 ]

@@ -7,7 +7,7 @@ lot: most touchpoints are the same few kinds of page view, click and form."""
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any
@@ -133,6 +133,10 @@ class EngagementMatcher:
     def __init__(self, rules: Sequence[EngagementRule]) -> None:
         attrs = sorted({key for rule in rules for key in _attributes(rule.when)})
         self._props = sorted({name for rule in rules for name, _ in rule.when.properties})
+        # What a key is made of, in order: these touchpoint attributes, then these properties.
+        # A reader that selects just them builds keys without a facts object per touchpoint.
+        self.attributes: tuple[str, ...] = tuple(attrs)
+        self.property_names: tuple[str, ...] = tuple(self._props)
         positions = {name: i for i, name in enumerate(attrs)}
         positions.update({f"properties.{n}": len(attrs) + i for i, n in enumerate(self._props)})
         self._get: Callable[[Any], tuple[object, ...]] = _tuple_getter(attrs)
@@ -155,14 +159,24 @@ class EngagementMatcher:
         type, as True == 1 would otherwise share a memo entry."""
         if not self._props:
             return self._get(touchpoint)
-        props = touchpoint.properties
-        if not props:
-            return self._get(touchpoint) + self._no_props_key
-        values = map(props.get, self._props, self._no_props)
-        return self._get(touchpoint) + tuple([(type(v), v) for v in values])
+        return self.key_of(self._get(touchpoint), touchpoint.properties)
+
+    def key_of(
+        self, values: tuple[object, ...], properties: Mapping[str, object] | None
+    ) -> tuple[object, ...]:
+        """The key from the `attributes`' values (in that order) and the properties."""
+        if not self._props:
+            return values
+        if not properties:
+            return values + self._no_props_key
+        found = map(properties.get, self._props, self._no_props)
+        return values + tuple([(type(v), v) for v in found])
 
     def matched(self, touchpoint: Any) -> tuple[int, ...]:
-        key = self.key(touchpoint)
+        return self.matched_key(self.key(touchpoint))
+
+    def matched_key(self, key: tuple[object, ...]) -> tuple[int, ...]:
+        """The rules a touchpoint with this `key` matches, by index."""
         try:
             hit = self._memo.get(key)
         except TypeError:  # a property value that is a list or an object

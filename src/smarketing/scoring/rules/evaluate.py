@@ -73,9 +73,28 @@ class Scorer:
         now: datetime,
         predicted: float | None = None,
     ) -> ScoreResult:
+        key = self._matcher.key
+        touches = [(key(tp), tp.occurred_at) for tp in touchpoints]
+        return self.score_keyed(contact=contact, touches=touches, now=now, predicted=predicted)
+
+    @property
+    def matcher(self) -> EngagementMatcher:
+        return self._matcher
+
+    def score_keyed(
+        self,
+        *,
+        contact: ContactFacts,
+        touches: Iterable[tuple[tuple[object, ...], datetime]],
+        now: datetime,
+        predicted: float | None = None,
+    ) -> ScoreResult:
+        """As `score_contact`, with each touchpoint given as (its matcher key, when it
+        happened): a full rescoring reads just those columns (`facts.touchpoint_keys_by_contact`)
+        instead of building a facts object per touchpoint."""
         fit_rows = tuple([self._fit_rows[i] for i in self._fit.fired(contact)])
         fit = math.fsum([row.points for row in fit_rows])
-        factors = self._engagement_factors(touchpoints, now)
+        factors = self._engagement_factors(touches, now)
         fired = sorted(factors)
         groups = []
         for group, indices in zip(self._groups, self._ranges, strict=True):
@@ -98,17 +117,17 @@ class Scorer:
         return ScoreResult(contact.contact_id, tuple(groups))
 
     def _engagement_factors(
-        self, touchpoints: Iterable[TouchpointLike], now: datetime
+        self, touches: Iterable[tuple[tuple[object, ...], datetime]], now: datetime
     ) -> dict[int, list[float]]:
         """Rule index → the decay factor of each touchpoint it counts. Touchpoints after `now`
         have not happened yet (a backtest scores as of a past day) and do not count."""
         found: dict[int, list[float]] = {}
-        matched_of, windows, half_life = self._matcher.matched, self._windows, self._half_life
-        for touchpoint in touchpoints:
-            matched = matched_of(touchpoint)
+        matched_of, windows, half_life = self._matcher.matched_key, self._windows, self._half_life
+        for key, occurred_at in touches:
+            matched = matched_of(key)
             if not matched:
                 continue
-            age = (now - touchpoint.occurred_at).total_seconds() / DAY_SECONDS
+            age = (now - occurred_at).total_seconds() / DAY_SECONDS
             if age < 0:
                 continue
             factor = 1.0 if half_life is None else 0.5 ** (age / half_life)
@@ -280,6 +299,28 @@ def score_many(
         yield scorer.score_contact(
             contact=contact,
             touchpoints=touchpoints_by_contact.get(contact.contact_id, ()),
+            now=now,
+            predicted=predicted.get(contact.contact_id),
+        )
+
+
+def score_many_keyed(
+    *,
+    definition: Definition,
+    contacts: Iterable[ContactFacts],
+    touches_by_contact: Mapping[int, Sequence[tuple[tuple[object, ...], datetime]]],
+    now: datetime,
+    predicted: Mapping[int, float] | None = None,
+) -> Iterator[ScoreResult]:
+    """As `score_many`, with touchpoints given as (matcher key, when), as
+    `Scorer.score_keyed` takes them."""
+    _check_aware(now)
+    scorer = scorer_for(definition)
+    predicted = predicted or {}
+    for contact in contacts:
+        yield scorer.score_keyed(
+            contact=contact,
+            touches=touches_by_contact.get(contact.contact_id, ()),
             now=now,
             predicted=predicted.get(contact.contact_id),
         )
