@@ -108,8 +108,10 @@ class CurrentContactScore(models.Model):
     """A contact's latest score in one score group: a cache rewritten whenever the score changes
     (the lead list sorts and filters on it); `ScoreChange` keeps the history."""
 
+    # No index of its own: the unique (contact, group) constraint's index starts with it, and
+    # each index is one more write per score written.
     contact = models.ForeignKey(
-        "people.Contact", on_delete=models.CASCADE, related_name="current_scores"
+        "people.Contact", on_delete=models.CASCADE, related_name="current_scores", db_index=False
     )
     group = models.CharField(max_length=50)
     version = models.PositiveIntegerField(help_text="The definition version's number.")
