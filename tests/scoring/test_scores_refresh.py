@@ -390,3 +390,25 @@ def test_the_rescore_command_rescores_everyone_now(db):
     assert result.exit_code == 0, result.output
     assert "rescored 1 contacts" in result.output and "1 became MQLs" in result.output
     assert contact.lifecycle_stage == "mql"
+
+
+def test_a_score_an_event_wrote_while_the_run_went_on_is_kept(
+    marketing_leader, sales_leader, django_capture_on_commit_callbacks
+):
+    """A run scores everyone as of when it started; an event rescoring a contact meanwhile
+    counts later touchpoints, so the run does not overwrite that fresher score."""
+    from smarketing.scoring.refresh import rescoring_run
+
+    busy = _hand_raiser("ana@acme.example")
+    quiet = _lead("bo@acme.example")
+    with django_capture_on_commit_callbacks(execute=False):
+        _publish_stricter(marketing_leader, sales_leader, promote=False)  # queued, not run
+    started = NOW + dt.timedelta(minutes=1)
+    meanwhile = NOW + dt.timedelta(hours=1)
+    scores_refresh(contact_ids=[busy.pk], cause=ScoreCause.EVENT, now=meanwhile, promote=False)
+
+    with time_machine.travel(started, tick=False):
+        rescoring_run(run_id=RescoringRun.objects.get().pk)
+
+    assert CurrentContactScore.objects.get(contact=busy).computed_at == meanwhile
+    assert CurrentContactScore.objects.get(contact=quiet).computed_at == started

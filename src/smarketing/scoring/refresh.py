@@ -153,6 +153,7 @@ def _chunk_refresh(
     now: dt.datetime,
     cause: ScoreCause,
     promote: bool,
+    keep_newer: bool = False,
 ) -> tuple[Refreshed, set[int]]:
     contacts = contact_facts_many(ids)
     touches = touchpoint_keys_by_contact(ids, matcher=rules.scorer_for(definition).matcher)
@@ -165,7 +166,7 @@ def _chunk_refresh(
             predicted=predictions_for(contact_ids=ids),
         )
     )
-    changed = _store(results, version=version, now=now, cause=cause)
+    changed = _store(results, version=version, now=now, cause=cause, keep_newer=keep_newer)
     promoted = 0
     if promote:
         stages = {c.contact_id: c.lifecycle_stage for c in contacts}
@@ -219,9 +220,9 @@ def _store(
     keep_newer: bool = False,
 ) -> int:
     """Upsert the current rows; append a history point where the score moved. Returns how many
-    contacts got one. With `keep_newer` (a full rescoring, which computes before it writes),
-    a contact whose stored score was computed after `now` keeps it: an event rescored it
-    meanwhile.
+    contacts got one. With `keep_newer` (a full rescoring, whose `now` is when it started), a
+    contact whose stored score was computed after `now` keeps it: an event rescored it while
+    the run went on, counting touchpoints the run, as of its start, would leave out.
 
     Each row's explanation is JSON text put together from cached pieces (`explanation_json`):
     building a dict per explanation row and encoding them was a third of the writing."""
@@ -546,6 +547,7 @@ def _rescore_everyone(run: RescoringRun) -> None:
                 now=now,
                 cause=ScoreCause.RESCORE,
                 promote=run.promote,
+                keep_newer=True,
             )
         done += outcome.scored
         changed += outcome.changed
