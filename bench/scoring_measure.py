@@ -54,7 +54,13 @@ class Cpu:
                 self.backend = int(cursor.fetchone()[0])
 
     def read(self) -> tuple[float, float]:
-        return time.process_time(), self._backend_cpu()
+        """This process's CPU with that of its ended child processes (a rescoring's worker
+        processes), and the database backend's."""
+        import resource
+
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        own = time.process_time() + children.ru_utime + children.ru_stime
+        return own, self._backend_cpu()
 
     def _backend_cpu(self) -> float:
         if self.backend is None:
@@ -107,10 +113,12 @@ def publish_and_rescore(
     *, text: str, leaders: dict[str, Any], promote: bool, profile: str | None
 ) -> dict[str, Any]:
     """Publish `text` and time the rescoring run it starts."""
+    from smarketing.people.models import Contact
     from smarketing.scoring.models import RunStatus
-    from smarketing.scoring.refresh import rescoring_run
+    from smarketing.scoring.refresh import rescoring_processes, rescoring_run
 
     run = _publish(text=text, leaders=leaders, promote=promote)
+    processes = rescoring_processes(Contact.objects.count())
     cpu = Cpu()
     parts: dict[str, float] = dict.fromkeys(PARTS, 0.0)
     parts_cpu: dict[str, float] = dict.fromkeys(PARTS, 0.0)
@@ -140,6 +148,7 @@ def publish_and_rescore(
         "changed": done.changed,
         "promoted": done.promoted,
         "seconds": seconds,
+        "processes": processes,
         "cpu_s": {"bench": own1 - own0, "database": db1 - db0},
         "parts_s": parts,
         "parts_cpu_s": parts_cpu,

@@ -66,6 +66,21 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
     ]
 
 
+def _run_parts(run: dict[str, Any]) -> list[str]:
+    """Where the run's time went; with worker processes, only how many (the parts are timed
+    in the starting process, which then does just the accounts)."""
+    processes = run.get("processes", 1)
+    if processes > 1:
+        return [
+            f"  rescored by {processes} worker processes (SMARKETING_RESCORING_PROCESSES); "
+            "CPU includes theirs, the database's counts the starting process's connection only"
+        ]
+    return [
+        f"  time by part: {_parts(run)}",
+        f"  scoring process's CPU by part: {_parts(run, cpu=True)}",
+    ]
+
+
 def _parts(run: dict[str, Any], *, cpu: bool = False) -> str:
     """Each part's share of the run's wall time, or of this process's CPU time."""
     seconds = run["cpu_s"]["bench"] if cpu else run["seconds"]
@@ -142,8 +157,7 @@ def report(r: dict[str, Any]) -> str:
         f"{run['written']['accounts']:,} account scores, {run['promoted']:,} moved to MQL; "
         f"CPU {f['rescoring_cpu_us']:.0f} µs per contact (scoring process "
         f"{cpu['bench'] / contacts * 1e6:.0f} + database {cpu['database'] / contacts * 1e6:.0f})",
-        f"  time by part: {_parts(run)}",
-        f"  scoring process's CPU by part: {_parts(run, cpu=True)}",
+        *_run_parts(run),
         f"raw I/O limit {limit['seconds']:.1f} s: read {read}"
         + (f" ({bytes_read / 1e6:,.0f} MB by COPY)" if bytes_read else "")
         + f"; bulk-write {written}",
@@ -154,7 +168,12 @@ def report(r: dict[str, Any]) -> str:
     ]
     if "first_per_s" in f:
         first = r["first"]
-        lines.append(f"first scoring: {first['seconds']:.1f} s; time by part: {_parts(first)}")
+        how = (
+            f"{first['processes']} worker processes"
+            if first.get("processes", 1) > 1
+            else f"time by part: {_parts(first)}"
+        )
+        lines.append(f"first scoring: {first['seconds']:.1f} s; {how}")
     inc = r.get("incremental")
     if inc:
         w, wo = inc["with"], inc["without"]

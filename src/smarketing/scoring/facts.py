@@ -273,9 +273,16 @@ def _properties(text: object, needles: tuple[str, ...] | None) -> Mapping[str, o
 
 
 def account_facts_many(account_ids: Iterable[int]) -> dict[int, AccountFacts]:
-    rows = Account.objects.filter(pk__in=list(account_ids)).values_list(
-        "id", "employees", "annual_revenue", "industry", "country"
+    ids = list(account_ids)
+    if not ids:
+        return {}
+    sql = (
+        f"SELECT id, employees, annual_revenue, industry, country "
+        f"FROM {Account._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(ids))})"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        rows = cursor.fetchall()
     return {
         aid: AccountFacts(
             account_id=aid,

@@ -19,8 +19,9 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 
 from smarketing.errors import InvalidInput
@@ -44,6 +45,7 @@ from smarketing.scoring.models import (
 )
 from smarketing.scoring.mql import PROMOTABLE, mql_by_rule
 from smarketing.scoring.predictions import predictions_for
+from smarketing.scoring.rules import ContactFacts
 from smarketing.scoring.scores import definition_in_force
 
 logger = logging.getLogger(__name__)
@@ -153,8 +155,15 @@ def _chunk_refresh(
     now: dt.datetime,
     cause: ScoreCause,
     promote: bool,
-    keep_newer: bool = False,
 ) -> tuple[Refreshed, set[int]]:
+    contacts, results = _chunk_score(ids, definition=definition, now=now)
+    return _chunk_write(contacts, results, version=version, now=now, cause=cause, promote=promote)
+
+
+def _chunk_score(
+    ids: Sequence[int], *, definition: rules.Definition, now: dt.datetime
+) -> tuple[list[ContactFacts], list[rules.ScoreResult]]:
+    """Read the contacts' facts and touchpoints and score them; writes nothing."""
     contacts = contact_facts_many(ids)
     touches = touchpoint_keys_by_contact(ids, matcher=rules.scorer_for(definition).matcher)
     results = list(
@@ -166,6 +175,19 @@ def _chunk_refresh(
             predicted=predictions_for(contact_ids=ids),
         )
     )
+    return contacts, results
+
+
+def _chunk_write(
+    contacts: Sequence[ContactFacts],
+    results: Sequence[rules.ScoreResult],
+    *,
+    version: int,
+    now: dt.datetime,
+    cause: ScoreCause,
+    promote: bool,
+    keep_newer: bool = False,
+) -> tuple[Refreshed, set[int]]:
     changed = _store(results, version=version, now=now, cause=cause, keep_newer=keep_newer)
     promoted = 0
     if promote:
@@ -188,7 +210,7 @@ _HISTORY_COLUMNS = 'contact_id, "group", version, fit, engagement, total, grade,
 UPSERT = {
     "postgresql": f"""
         INSERT INTO {_CURRENT} ({_COLUMNS})
-        SELECT (r->>0)::integer, r->>1, (r->>2)::integer, (r->>3)::float8, (r->>4)::float8,
+        SELECT (r->>0)::bigint, r->>1, (r->>2)::integer, (r->>3)::float8, (r->>4)::float8,
                (r->>5)::float8, r->>6, (r->>7)::boolean, r->>8, (r->>9)::float8, r->10, %s
         FROM jsonb_array_elements(%s::jsonb) AS r
         ON CONFLICT (contact_id, "group") DO UPDATE SET {_UPDATE}""",
@@ -199,7 +221,7 @@ UPSERT = {
 APPEND = {
     "postgresql": f"""
         INSERT INTO {_HISTORY} ({_HISTORY_COLUMNS})
-        SELECT (r->>0)::integer, r->>1, (r->>2)::integer, (r->>3)::float8, (r->>4)::float8,
+        SELECT (r->>0)::bigint, r->>1, (r->>2)::integer, (r->>3)::float8, (r->>4)::float8,
                (r->>5)::float8, r->>6, %s, %s
         FROM jsonb_array_elements(%s::jsonb) AS r""",
     "sqlite": f"""
@@ -250,7 +272,6 @@ def _store(
                     criterion.describe() if criterion is not None else "",
                     g.predicted,
                     explanation_json(g.explanation),
-                    stamp,
                 ]
             )
             if _moved(old, g, version):
@@ -259,7 +280,7 @@ def _store(
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             if rows:
-                cursor.executemany(UPSERT["sqlite"], rows)
+                cursor.executemany(UPSERT["sqlite"], [[*r, stamp] for r in rows])
             if history:
                 cursor.executemany(APPEND["sqlite"], [[*h, stamp, str(cause)] for h in history])
         else:
@@ -290,10 +311,10 @@ def _scores_before(ids: Sequence[int]) -> dict[tuple[int, str], tuple[object, ..
 
 
 def _rows_json(rows: list[list[object]]) -> str:
-    """The upsert's rows as one JSON array, without their time (a parameter of its own); the
-    explanation (item 10) is JSON text already."""
+    """An upsert's rows as one JSON array; each row's last item, its explanation, is JSON text
+    already."""
     dumps = json.dumps
-    parts = [f"{dumps(row[:10], separators=(',', ':'))[:-1]},{row[10]}]" for row in rows]
+    parts = [f"{dumps(row[:-1], separators=(',', ':'))[:-1]},{row[-1]}]" for row in rows]
     return "[" + ",".join(parts) + "]"
 
 
@@ -360,55 +381,72 @@ def _promote(
     return promoted
 
 
+_ACCOUNTS = CurrentAccountScore._meta.db_table
+_ACCOUNT_SUMS = f"""
+    SELECT c.account_id, s."group", SUM(s.engagement)
+    FROM {_CURRENT} s JOIN {Contact._meta.db_table} c ON c.id = s.contact_id
+    WHERE s.version = %s AND c.account_id IN ({{}})
+    GROUP BY c.account_id, s."group"
+"""
+_ACCOUNT_COLUMNS = 'account_id, "group", version, fit, engagement, total, explanation, computed_at'
+_ACCOUNT_SET = ", ".join(f"{c} = excluded.{c}" for c in _ACCOUNT_UPDATE)
+ACCOUNT_UPSERT = {
+    "postgresql": f"""
+        INSERT INTO {_ACCOUNTS} ({_ACCOUNT_COLUMNS})
+        SELECT (r->>0)::bigint, r->>1, (r->>2)::integer, (r->>3)::float8, (r->>4)::float8,
+               (r->>5)::float8, r->6, %s
+        FROM jsonb_array_elements(%s::jsonb) AS r
+        ON CONFLICT (account_id, "group") DO UPDATE SET {_ACCOUNT_SET}""",
+    "sqlite": f"""
+        INSERT INTO {_ACCOUNTS} ({_ACCOUNT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+        ON CONFLICT (account_id, "group") DO UPDATE SET {_ACCOUNT_SET}""",
+}
+
+
 def _accounts_refresh(
     ids: Sequence[int], *, version: int, definition: rules.Definition, now: dt.datetime
 ) -> int:
     """Store each account's fit (its account.* rules) and engagement (the sum of its contacts'
     stored engagement, held within the account cap) per group. The sums come from one
-    aggregate query; the engagement rows per rule are put together on read
-    (`account_score_explained`), so a contact's activity does not re-read its whole account."""
+    aggregate query per chunk; the engagement rows per rule are put together on read
+    (`account_score_explained`), so a contact's activity does not re-read its whole account.
+    Plain cursors and one upsert per chunk, as for contacts."""
     scorer = rules.scorer_for(definition)
     cap = definition.account.engagement_cap
     groups = [g.id for g in definition.score_groups()]
+    stamp = connection.ops.adapt_datetimefield_value(now)
     written = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         facts = account_facts_many(chunk)
-        sums = {
-            (aid, group): engagement
-            for aid, group, engagement in CurrentContactScore.objects.filter(
-                contact__account_id__in=chunk, version=version
-            )
-            .values("contact__account_id", "group")
-            .annotate(engagement=Sum("engagement"))
-            .values_list("contact__account_id", "group", "engagement")
-            .order_by()
-        }
+        with connection.cursor() as cursor:
+            cursor.execute(_ACCOUNT_SUMS.format(", ".join(["%s"] * len(chunk))), [version, *chunk])
+            sums = {(aid, group): engagement for aid, group, engagement in cursor.fetchall()}
         rows = []
         for account_id, account in facts.items():
             fit_only = scorer.score_account(account=account, contact_scores=()).default
+            explanation = explanation_json(fit_only.explanation)
             for group in groups:
                 engagement = sums.get((account_id, group)) or 0.0
                 if cap is not None and abs(engagement) > cap:
                     engagement = math.copysign(cap, engagement)
                 rows.append(
-                    CurrentAccountScore(
-                        account_id=account_id,
-                        group=group,
-                        version=version,
-                        fit=fit_only.fit,
-                        engagement=engagement,
-                        total=fit_only.fit + engagement,
-                        explanation=[row.to_dict() for row in fit_only.explanation],
-                        computed_at=now,
-                    )
+                    [
+                        account_id,
+                        group,
+                        version,
+                        fit_only.fit,
+                        engagement,
+                        fit_only.fit + engagement,
+                        explanation,
+                    ]
                 )
-        CurrentAccountScore.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["account", "group"],
-            update_fields=_ACCOUNT_UPDATE,
-        )
+        if rows:
+            with connection.cursor() as cursor:
+                if connection.vendor == "sqlite":
+                    cursor.executemany(ACCOUNT_UPSERT["sqlite"], [[*r, stamp] for r in rows])
+                else:
+                    cursor.execute(ACCOUNT_UPSERT["postgresql"], [stamp, _rows_json(rows)])
         written += len(rows)
     return written
 
@@ -537,26 +575,67 @@ def _rescore_everyone(run: RescoringRun) -> None:
     # Scores of score groups the new version no longer has.
     CurrentContactScore.objects.exclude(group__in=groups).delete()
     CurrentAccountScore.objects.exclude(group__in=groups).delete()
-    done = changed = promoted = 0
-    for chunk in _ids_in_chunks(Q()):
-        with transaction.atomic():
-            outcome, _ = _chunk_refresh(
-                chunk,
-                version=version.number,
-                definition=definition,
-                now=now,
-                cause=ScoreCause.RESCORE,
-                promote=run.promote,
-                keep_newer=True,
-            )
-        done += outcome.scored
-        changed += outcome.changed
-        promoted += outcome.promoted
-        RescoringRun.objects.filter(pk=run.pk).update(done=done, changed=changed, promoted=promoted)
+    processes = rescoring_processes(total)
+    if processes > 1:
+        from smarketing.scoring.rescoring_processes import rescore_in_processes
+
+        rescore_in_processes(
+            run_id=run.pk, version=version.number, now=now, promote=run.promote, count=processes
+        )
+    else:
+        rescore_range(
+            run_id=run.pk,
+            version=version.number,
+            definition=definition,
+            now=now,
+            promote=run.promote,
+            ids=Q(),
+        )
     account_ids = Contact.objects.filter(account__isnull=False).values_list("account_id", flat=True)
     _accounts_refresh(
         sorted(set(account_ids)), version=version.number, definition=definition, now=now
     )
+
+
+def rescoring_processes(total: int) -> int:
+    """How many processes rescore `total` contacts: one below
+    SMARKETING_RESCORING_PARALLEL_MIN contacts (starting a process costs about a second),
+    else SMARKETING_RESCORING_PROCESSES (the machine's cores by default)."""
+    if total < settings.RESCORING_PARALLEL_MIN:
+        return 1
+    return max(1, min(settings.RESCORING_PROCESSES, -(-total // CHUNK)))
+
+
+def rescore_range(
+    *,
+    run_id: int,
+    version: int,
+    definition: rules.Definition,
+    now: dt.datetime,
+    promote: bool,
+    ids: Q,
+) -> None:
+    """Rescore the contacts matching `ids` for the run, a chunk at a time. A chunk is read
+    and scored outside a transaction and written inside a short one, so that on SQLite (one
+    writer at a time) other processes can score while this one writes. The run's counts are
+    added to, so several processes can share one run."""
+    for chunk in _ids_in_chunks(ids):
+        contacts, results = _chunk_score(chunk, definition=definition, now=now)
+        with transaction.atomic():
+            outcome, _ = _chunk_write(
+                contacts,
+                results,
+                version=version,
+                now=now,
+                cause=ScoreCause.RESCORE,
+                promote=promote,
+                keep_newer=True,
+            )
+        RescoringRun.objects.filter(pk=run_id).update(
+            done=F("done") + outcome.scored,
+            changed=F("changed") + outcome.changed,
+            promoted=F("promoted") + outcome.promoted,
+        )
 
 
 def scores_decay(*, now: dt.datetime | None = None) -> Refreshed:
