@@ -110,6 +110,7 @@ def incremental_measure(
         "with": vars(totals["with"]),
         "without": vars(totals["without"]),
         "scoring_s": scoring.seconds["with"],
+        "promoting_s": scoring.promoting["with"],
         "scoring_calls": scoring.calls["with"],
         "rescored": scoring.scored["with"],
         "promoted": scoring.promoted["with"],
@@ -182,10 +183,19 @@ class _ScoringTimer:
         self.calls: dict[str, int] = defaultdict(int)
         self.scored: dict[str, int] = defaultdict(int)
         self.promoted: dict[str, int] = defaultdict(int)
+        self.promoting: dict[str, float] = defaultdict(float)  # of `seconds`: moves to MQL
 
     @contextlib.contextmanager
     def counting(self, *, mode: str, label: str) -> Iterator[None]:
         real = self.refresh.scores_refresh
+        real_promote = self.refresh._promote
+
+        def promote_timed(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return real_promote(*args, **kwargs)
+            finally:
+                self.promoting[label] += time.perf_counter() - began
 
         def timed(**kwargs: Any) -> Any:
             self.calls[label] += 1
@@ -199,7 +209,9 @@ class _ScoringTimer:
             return outcome
 
         self.refresh.scores_refresh = timed
+        self.refresh._promote = promote_timed
         try:
             yield
         finally:
             self.refresh.scores_refresh = real
+            self.refresh._promote = real_promote

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -205,14 +206,20 @@ _COLUMNS = (
 )
 _UPDATE = ", ".join(f"{c} = excluded.{c}" for c in _CONTACT_UPDATE)
 _HISTORY_COLUMNS = 'contact_id, "group", version, fit, engagement, total, grade, at, cause'
-# PostgreSQL unpacks one JSON document per chunk (one round trip); SQLite, in this process,
-# takes plain rows (executemany), which costs less than unpacking JSON field by field.
+# PostgreSQL: the rows are copied (COPY) into a temporary table, then upserted from it in one
+# statement, a third quicker than unpacking one JSON document per chunk. SQLite, in this
+# process, takes plain rows (executemany).
+_STAGED = "scoring_current_staged"
+_STAGED_COLUMNS = _COLUMNS.removesuffix(", computed_at")
+_STAGE = f"""
+    CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGED} (
+        contact_id bigint, "group" text, version integer, fit float8, engagement float8,
+        total float8, grade text, is_mql boolean, mql_reason text, predicted float8,
+        explanation jsonb
+    ) ON COMMIT DELETE ROWS"""
 UPSERT = {
     "postgresql": f"""
-        INSERT INTO {_CURRENT} ({_COLUMNS})
-        SELECT (r->>0)::bigint, r->>1, (r->>2)::integer, (r->>3)::float8, (r->>4)::float8,
-               (r->>5)::float8, r->>6, (r->>7)::boolean, r->>8, (r->>9)::float8, r->10, %s
-        FROM jsonb_array_elements(%s::jsonb) AS r
+        INSERT INTO {_CURRENT} ({_COLUMNS}) SELECT {_STAGED_COLUMNS}, %s FROM {_STAGED}
         ON CONFLICT (contact_id, "group") DO UPDATE SET {_UPDATE}""",
     "sqlite": f"""
         INSERT INTO {_CURRENT} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
@@ -285,13 +292,25 @@ def _store(
                 cursor.executemany(APPEND["sqlite"], [[*h, stamp, str(cause)] for h in history])
         else:
             if rows:
-                cursor.execute(UPSERT["postgresql"], [stamp, _rows_json(rows)])
+                _upsert_postgresql(cursor, rows, stamp)
             if history:
                 cursor.execute(
                     APPEND["postgresql"],
                     [stamp, str(cause), json.dumps(history, separators=(",", ":"))],
                 )
     return len(moved)
+
+
+def _upsert_postgresql(cursor: CursorWrapper, rows: list[list[object]], stamp: object) -> None:
+    """COPY the rows into the temporary table (made once per connection, emptied at each
+    commit, and here for an earlier chunk of the same transaction), then upsert them from
+    it. The COPY goes through psycopg's own cursor: Django's has none."""
+    cursor.execute(_STAGE)
+    cursor.execute(f"DELETE FROM {_STAGED}")
+    with cursor.cursor.copy(f"COPY {_STAGED} ({_STAGED_COLUMNS}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.execute(UPSERT["postgresql"], [stamp])
 
 
 def _scores_before(ids: Sequence[int]) -> dict[tuple[int, str], tuple[object, ...]]:
