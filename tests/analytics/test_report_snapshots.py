@@ -251,3 +251,23 @@ def test_data_version_moves_with_edits_the_reports_read(contacts, rep, edit) -> 
     before = data_version_current()
     edit(contacts, rep)
     assert data_version_current() != before
+
+
+def test_nightly_task_deletes_snapshots_unused_for_a_month(contacts, queue_immediate):
+    now = timezone.now()
+    old = now - services.UNUSED_FOR - dt.timedelta(days=1)
+    recent = now - dt.timedelta(days=3)
+
+    def snapshot(key: str, **dates) -> ReportSnapshot:  # type: ignore[no-untyped-def]
+        return ReportSnapshot.objects.create(report=reports.FUNNEL, key=key, **dates)
+
+    snapshot("forgotten", computed_at=old, checked_at=old, requested_at=old)
+    snapshot("checked lately", computed_at=old, checked_at=recent)
+    snapshot("computed lately", computed_at=recent)
+    snapshot("asked for", computed_at=old, requested_at=old, status=RunStatus.QUEUED)
+
+    snapshots_nightly_task()
+
+    kept = set(ReportSnapshot.objects.values_list("key", flat=True))
+    assert "forgotten" not in kept
+    assert {"checked lately", "computed lately", "asked for"} <= kept

@@ -29,6 +29,9 @@ from smarketing.analytics.snapshots.reports import COMPUTE, default_views, param
 INLINE_STAGE_MOVES = 200_000
 # A refresh running longer than this is taken as lost (its worker died) and may be asked again.
 ABANDONED_AFTER = dt.timedelta(hours=1)
+# A snapshot nobody has opened (nothing computed, checked or asked) for this long is deleted
+# by the nightly task: dated filters make a new key every day, so keys pile up.
+UNUSED_FOR = dt.timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -211,3 +214,15 @@ def snapshots_nightly(*, today: dt.date) -> list[ReportSnapshot]:
         if snapshot is not None:
             done.append(snapshot)
     return done
+
+
+def snapshots_prune(*, now: dt.datetime) -> int:
+    """Delete the snapshots unused for UNUSED_FOR (none with a refresh on its way); returns how
+    many. A page opened past its freshness sets checked_at or computes again, and one opened
+    within it was computed lately, so the newest of the three dates is when it was last of
+    use."""
+    cutoff = now - UNUSED_FOR
+    recent = Q(computed_at__gte=cutoff) | Q(checked_at__gte=cutoff) | Q(requested_at__gte=cutoff)
+    pending = Q(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+    deleted, _ = ReportSnapshot.objects.exclude(recent | pending).delete()
+    return deleted
