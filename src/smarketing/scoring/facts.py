@@ -71,6 +71,15 @@ def touchpoint_facts(touchpoints: QuerySet[Touchpoint]) -> list[TouchpointFacts]
     ]
 
 
+def rows_for_ids(sql: str, ids: Sequence[int], *, first: Sequence[object] = ()) -> list[tuple]:
+    """All rows of `sql`, whose `{}` becomes a placeholder per id (after the `first`
+    parameters), read with a plain cursor: Django's IN lookup prepares each of thousands of ids
+    on its own."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(", ".join(["%s"] * len(ids))), [*first, *ids])
+        return cursor.fetchall()
+
+
 _CONTACTS_SQL = f"""
     SELECT c.id, c.email, c.title, c.seniority, c.country, c.source_channel, c.lifecycle_stage,
            c.account_id, a.employees, a.annual_revenue, a.industry, a.country
@@ -86,9 +95,7 @@ def contact_facts_many(contact_ids: Iterable[int]) -> list[ContactFacts]:
     ids = list(contact_ids)
     if not ids:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(_CONTACTS_SQL.format(", ".join(["%s"] * len(ids))), ids)
-        rows = cursor.fetchall()
+    rows = rows_for_ids(_CONTACTS_SQL, ids)
     found = []
     for cid, email, title, seniority, country, source, stage, aid, emp, rev, ind, acountry in rows:
         domain = email_domain(email)
@@ -200,7 +207,6 @@ def touchpoint_keys_by_contact(
     found: dict[int, list[Touch]] = {}
     if not ids:
         return found
-    sqlite = connection.vendor == "sqlite"
     attributes = matcher.attributes
     names = matcher.property_names
     selects = [_KEY_COLUMNS[a] for a in attributes]
@@ -211,18 +217,13 @@ def touchpoint_keys_by_contact(
         joins += f" LEFT JOIN {Campaign._meta.db_table} cp ON cp.id = t.campaign_id"
     if "funnel_stage" in attributes:
         joins += f" LEFT JOIN {ContentAsset._meta.db_table} ca ON ca.id = t.content_id"
-    at = utc_text("t.occurred_at")
-    marks = ", ".join(["%s"] * len(ids))
     sql = (
-        f"SELECT t.contact_id, {at}, {', '.join(selects) or 'NULL'} "
-        f"FROM {Touchpoint._meta.db_table} t{joins} WHERE t.contact_id IN ({marks})"
+        f"SELECT t.contact_id, {utc_text('t.occurred_at')}, {', '.join(selects) or 'NULL'} "
+        f"FROM {Touchpoint._meta.db_table} t{joins} WHERE t.contact_id IN ({{}})"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        rows = cursor.fetchall()
+    rows = rows_for_ids(sql, ids)
     parse = dt.datetime.fromisoformat
     width = len(attributes)
-    del sqlite
     needles = _property_needles(names)
     key_of = matcher.key_of
     for row in rows:
@@ -276,13 +277,11 @@ def account_facts_many(account_ids: Iterable[int]) -> dict[int, AccountFacts]:
     ids = list(account_ids)
     if not ids:
         return {}
-    sql = (
-        f"SELECT id, employees, annual_revenue, industry, country "
-        f"FROM {Account._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(ids))})"
+    rows = rows_for_ids(
+        "SELECT id, employees, annual_revenue, industry, country "
+        f"FROM {Account._meta.db_table} WHERE id IN ({{}})",
+        ids,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        rows = cursor.fetchall()
     return {
         aid: AccountFacts(
             account_id=aid,

@@ -33,6 +33,7 @@ from smarketing.scoring import rules
 from smarketing.scoring.facts import (
     account_facts_many,
     contact_facts_many,
+    rows_for_ids,
     touchpoint_keys_by_contact,
     utc_text,
 )
@@ -235,7 +236,7 @@ APPEND = {
         INSERT INTO {_HISTORY} ({_HISTORY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)""",
 }
 _BEFORE = (
-    'SELECT contact_id, "group", version, fit, engagement, total, grade, is_mql, {} '
+    'SELECT contact_id, "group", version, fit, engagement, total, grade, is_mql, {at} '
     f"FROM {_CURRENT} WHERE contact_id IN ({{}})"
 )
 
@@ -318,10 +319,7 @@ def _scores_before(ids: Sequence[int]) -> dict[tuple[int, str], tuple[object, ..
     group), read with a plain cursor (Django's IN lookup prepares every id on its own)."""
     if not ids:
         return {}
-    sql = _BEFORE.format(utc_text("computed_at"), ", ".join(["%s"] * len(ids)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(ids))
-        found = cursor.fetchall()
+    found = rows_for_ids(_BEFORE.replace("{at}", utc_text("computed_at")), ids)
     parse = dt.datetime.fromisoformat
     return {
         (cid, group): (version, fit, engagement, total, grade, bool(is_mql), parse(at))
@@ -438,9 +436,8 @@ def _accounts_refresh(
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         facts = account_facts_many(chunk)
-        with connection.cursor() as cursor:
-            cursor.execute(_ACCOUNT_SUMS.format(", ".join(["%s"] * len(chunk))), [version, *chunk])
-            sums = {(aid, group): engagement for aid, group, engagement in cursor.fetchall()}
+        found = rows_for_ids(_ACCOUNT_SUMS, chunk, first=[version])
+        sums = {(aid, group): engagement for aid, group, engagement in found}
         rows = []
         for account_id, account in facts.items():
             fit_only = scorer.score_account(account=account, contact_scores=()).default

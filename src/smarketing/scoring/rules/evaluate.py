@@ -292,16 +292,18 @@ def score_many(
 ) -> Iterator[ScoreResult]:
     """Scores for many contacts, lazily (so a caller can write them in chunks), identical to
     `score_contact` on each."""
-    _check_aware(now)
-    scorer = scorer_for(definition)
-    predicted = predicted or {}
-    for contact in contacts:
-        yield scorer.score_contact(
-            contact=contact,
-            touchpoints=touchpoints_by_contact.get(contact.contact_id, ()),
-            now=now,
-            predicted=predicted.get(contact.contact_id),
-        )
+    key = scorer_for(definition).matcher.key
+    touches = {
+        cid: [(key(tp), tp.occurred_at) for tp in touchpoints]
+        for cid, touchpoints in touchpoints_by_contact.items()
+    }
+    return score_many_keyed(
+        definition=definition,
+        contacts=contacts,
+        touches_by_contact=touches,
+        now=now,
+        predicted=predicted,
+    )
 
 
 def score_many_keyed(
