@@ -29,10 +29,10 @@ NEWLINE = ord("\n")
 _SPACE = np.zeros(256, dtype=bool)
 _SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 _POWER = 10.0 ** np.arange(16)  # exact floats
-_SAMPLE = 4_096
+_SAMPLE = 4_096  # touches coded first; most files name every channel among them
 # The mixed keys are cut to this many bits to index a small table; two channels whose keys
 # land on one slot fail the check and the dict-based reading takes over.
-_TABLE_BITS = 20  # touches coded first; most files name every channel among them
+_TABLE_BITS = 20
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 
 
