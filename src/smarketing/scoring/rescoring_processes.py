@@ -30,7 +30,8 @@ def rescore_in_processes(
     *, run_id: int, version: int, now: dt.datetime, promote: bool, count: int
 ) -> None:
     """Rescore every contact for the run in `count` processes; the first error of any of them
-    is raised here (the others are stopped)."""
+    is raised here, once the others have finished the range they were on (each chunk they
+    wrote is whole, and the failed run can simply be started again)."""
     ranges = id_ranges(count)
     database = str(connection.settings_dict["NAME"])
     with ProcessPoolExecutor(
