@@ -6,48 +6,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-
 from smarketing.analytics.attribution_report.models import AttributionRun
 from smarketing.analytics.attribution_report.params import AttributionParams
+from smarketing.analytics.data_version import Part, data_version
 from smarketing.analytics.insights.models import RunStatus
 from smarketing.deals.models import Deal, DealStage
 from smarketing.events.models import Touchpoint
 from smarketing.lifecycle.models import StageTransition
 
-# What the journeys depend on, as (name, aggregate, model, column, condition). Append-only
-# tables are summarised by their newest id and their count (a GDPR erasure deletes rows); deals
-# by their newest change (closing one updates its row) and the number won.
-_VERSION_PARTS: tuple[tuple[str, str, type[Any], str, str], ...] = (
-    ("touchpoints_max_id", "MAX", Touchpoint, "id", ""),
-    ("touchpoints", "COUNT", Touchpoint, "id", ""),
-    ("transitions_max_id", "MAX", StageTransition, "id", ""),
-    ("transitions", "COUNT", StageTransition, "id", ""),
-    ("deals_changed", "MAX", Deal, "updated_at", ""),
-    ("deals_won", "COUNT", Deal, "id", "stage"),
+# What the journeys depend on. Append-only tables are summarised by their newest id and their
+# count (a GDPR erasure deletes rows); deals by their newest change (closing one updates its
+# row) and the number won.
+_VERSION_PARTS = (
+    Part("touchpoints_max_id", "MAX", Touchpoint, "id"),
+    Part("touchpoints", "COUNT", Touchpoint, "id"),
+    Part("transitions_max_id", "MAX", StageTransition, "id"),
+    Part("transitions", "COUNT", StageTransition, "id"),
+    Part("deals_changed", "MAX", Deal, "updated_at"),
+    Part("deals_won", "COUNT", Deal, "id", where=("stage", DealStage.WON.value)),
 )
 
 
 def data_version_current() -> dict[str, Any]:
     """The data version now, in one query."""
-    quote = connection.ops.quote_name
-    selects, args = [], []
-    for _, aggregate, model, column, condition in _VERSION_PARTS:
-        where = ""
-        if condition:
-            where = f" WHERE {quote(condition)} = %s"
-            args.append(DealStage.WON.value)
-        table = quote(model._meta.db_table)
-        selects.append(f"(SELECT {aggregate}({quote(column)}) FROM {table}{where})")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(selects), args)
-        row = cursor.fetchone()
-    # str(): a datetime comes back as text on SQLite and as a datetime on PostgreSQL; stored
-    # as JSON, both compare as the text.
-    return {
-        name: None if value is None else value if isinstance(value, int) else str(value)
-        for (name, *_), value in zip(_VERSION_PARTS, row, strict=True)
-    }
+    return data_version(_VERSION_PARTS)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-
+from smarketing.analytics.data_version import Part, data_version
 from smarketing.analytics.insights.models import InsightRun, RunStatus
 from smarketing.events.models import Touchpoint
 from smarketing.handoff.models import LeadFeedback
@@ -15,39 +14,23 @@ from smarketing.lifecycle.models import StageTransition
 from smarketing.people.models import Account, Contact
 from smarketing.scoring.models import DefinitionVersion, Status
 
-# What a scan depends on, as (name, aggregate, model, column). Append-only tables are
-# summarised by their newest id (and the transitions also by their count, as a GDPR erasure
-# deletes rows); contacts and accounts by their newest change; the live definition by its id,
-# as the proposals are written against it.
+# What a scan depends on. Append-only tables are summarised by their newest id (and the
+# transitions also by their count, as a GDPR erasure deletes rows); contacts and accounts by
+# their newest change; the live definition by its id, as the proposals are written against it.
 _VERSION_PARTS = (
-    ("transitions_max_id", "MAX", StageTransition, "id"),
-    ("transitions", "COUNT", StageTransition, "id"),
-    ("touchpoints_max_id", "MAX", Touchpoint, "id"),
-    ("feedback_max_id", "MAX", LeadFeedback, "id"),
-    ("contacts_changed", "MAX", Contact, "updated_at"),
-    ("accounts_changed", "MAX", Account, "updated_at"),
+    Part("transitions_max_id", "MAX", StageTransition, "id"),
+    Part("transitions", "COUNT", StageTransition, "id"),
+    Part("touchpoints_max_id", "MAX", Touchpoint, "id"),
+    Part("feedback_max_id", "MAX", LeadFeedback, "id"),
+    Part("contacts_changed", "MAX", Contact, "updated_at"),
+    Part("accounts_changed", "MAX", Account, "updated_at"),
+    Part("live_definition_id", "MAX", DefinitionVersion, "id", where=("status", Status.LIVE)),
 )
 
 
 def data_version_current() -> dict[str, Any]:
     """The data version now, in one query."""
-    quote = connection.ops.quote_name
-    selects = [
-        f"(SELECT {aggregate}({quote(column)}) FROM {quote(model._meta.db_table)})"
-        for _, aggregate, model, column in _VERSION_PARTS
-    ]
-    definitions = quote(DefinitionVersion._meta.db_table)
-    selects.append(f"(SELECT MAX({quote('id')}) FROM {definitions} WHERE status = %s)")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(selects), [Status.LIVE])
-        row = cursor.fetchone()
-    names = [name for name, *_ in _VERSION_PARTS] + ["live_definition_id"]
-    # str(): a datetime comes back as text on SQLite and as a datetime on PostgreSQL; stored
-    # as JSON, both compare as the text.
-    return {
-        name: None if value is None else value if isinstance(value, int) else str(value)
-        for name, value in zip(names, row, strict=True)
-    }
+    return data_version(_VERSION_PARTS)
 
 
 def insights_latest() -> InsightRun | None:
