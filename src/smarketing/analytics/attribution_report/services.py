@@ -8,13 +8,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from smarketing.analytics.attribution_report import queries
 from smarketing.analytics.attribution_report.compute import attribution_compute
 from smarketing.analytics.attribution_report.models import AttributionRun
 from smarketing.analytics.attribution_report.params import AttributionParams, params_parse
 from smarketing.analytics.insights.models import RunStatus
+from smarketing.analytics.stored_runs import run_claimed
 from smarketing.org import permissions
 
 # Up to this many touchpoints, a page asking for parameters never computed computes them at
@@ -51,27 +51,12 @@ def attribution_run(*, run_id: int) -> AttributionRun | None:
     """Compute every model and store the result. Claimed with a conditional UPDATE, so a
     repeated task does nothing. The data version is read before the data, so a change made
     while the run reads shows the result as stale rather than hiding the change."""
-    claimed = AttributionRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
-        return None
-    run = AttributionRun.objects.get(pk=run_id)
-    try:
+
+    def compute(run: AttributionRun) -> tuple[dict[str, Any], Any]:
         version = queries.data_version_current()
-        result = attribution_compute(params=_stored_params(run))
-    except Exception as exc:
-        AttributionRun.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED,
-            finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: {exc}",
-        )
-        raise
-    AttributionRun.objects.filter(pk=run_id).update(
-        status=RunStatus.DONE, finished_at=timezone.now(), data_version=version, result=result
-    )
-    run.refresh_from_db()
-    return run
+        return version, attribution_compute(params=_stored_params(run))
+
+    return run_claimed(AttributionRun, run_id=run_id, compute=compute)
 
 
 def attribution_compute_now(*, params: AttributionParams, by_user: Any = None) -> AttributionRun:

@@ -23,6 +23,7 @@ from smarketing.analytics.insights.queries import (
     insight_find,
     insights_latest,
 )
+from smarketing.analytics.stored_runs import run_claimed
 from smarketing.errors import InvalidInput
 from smarketing.org import permissions
 from smarketing.scoring import queries as scoring_queries
@@ -53,13 +54,8 @@ def insights_run(*, run_id: int) -> InsightRun | None:
     """Compute the scan and store its result. Claimed with a conditional UPDATE, so a repeated
     task does nothing. The data version is read before the data, so a change made while the
     scan reads shows the result as stale rather than hiding the change."""
-    claimed = InsightRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
-        return None
-    run = InsightRun.objects.get(pk=run_id)
-    try:
+
+    def compute(run: InsightRun) -> tuple[dict[str, Any], Any]:
         # First: on a new install this installs the shipped definition, which the version counts.
         live = scoring_services.definition_live()
         version = data_version_current()
@@ -68,18 +64,9 @@ def insights_run(*, run_id: int) -> InsightRun | None:
             now=timezone.now(),
             definition=scoring_queries.definition_of(live),
         )
-    except Exception as exc:
-        InsightRun.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED,
-            finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: {exc}",
-        )
-        raise
-    InsightRun.objects.filter(pk=run_id).update(
-        status=RunStatus.DONE, finished_at=timezone.now(), data_version=version, result=result
-    )
-    run.refresh_from_db()
-    return run
+        return version, result
+
+    return run_claimed(InsightRun, run_id=run_id, compute=compute)
 
 
 def insights_scan_now(*, by_user: Any = None, params: Params | None = None) -> InsightRun:
