@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from smarketing.cli import fail
+
 if TYPE_CHECKING:
     from smarketing.analytics.attribution import Attribution, Paths
 
@@ -44,11 +46,6 @@ class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code=1)
 
 
 def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
@@ -101,7 +98,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
         the database's journeys (deals won in --since/--until), or from a paths file (--from)."""
         database = {"--since": since, "--until": until, "--lookback": lookback}
         if source is not None and (any(database.values()) or by is not By.channel):
-            raise _fail(
+            raise fail(
                 "--since, --until, --lookback and --by choose the database's journeys: "
                 "leave them out with --from FILE"
             )
@@ -120,7 +117,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
                 paths, model=model.value, order=order, half_life_days=half_life, direct=direct
             )
         except ValueError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         _print(_relabelled(result, labels), output=output)
 
 
@@ -151,7 +148,7 @@ def _database_paths(options: dict[str, str]) -> tuple[Paths, dict[str, str]]:
     try:
         params = params_parse(options, today=timezone.now().date())
     except InvalidInput as exc:
-        raise _fail(_options_error(exc.errors)) from None
+        raise fail(_options_error(exc.errors)) from None
     found = journeys_collect(params=params)
     for currency, other in found.other_currencies.items():
         typer.secho(
@@ -161,7 +158,7 @@ def _database_paths(options: dict[str, str]) -> tuple[Paths, dict[str, str]]:
         )
     paths = paths_from_journeys(found.journeys)
     if not paths.total_conversions:
-        raise _fail(
+        raise fail(
             f"no deal won from {params.since:%Y-%m-%d} until {params.until:%Y-%m-%d} had a "
             f"touch in its {params.lookback_days} days of lookback: nothing to credit"
         )
@@ -194,9 +191,9 @@ def _file_paths(source: Path) -> Paths:
     try:
         return paths_read(source)
     except PathsFileError as exc:
-        raise _fail(f"{source} {exc}") from None
+        raise fail(f"{source} {exc}") from None
     except OSError as exc:
-        raise _fail(f"{source}: {exc.strerror or exc}") from None
+        raise fail(f"{source}: {exc.strerror or exc}") from None
 
 
 def _print(result: Attribution, *, output: OutputFormat) -> None:

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
+from smarketing.cli import fail
+
 MIN_CONTACTS, MAX_CONTACTS = 10, 1_000_000
 
 
@@ -41,16 +43,11 @@ def register(
     ) -> None:
         """Generate a realistic B2B company's last 12 months, print the logins and serve it."""
         if not MIN_CONTACTS <= contacts <= MAX_CONTACTS:
-            raise _fail(f"--contacts must be between {MIN_CONTACTS:,} and {MAX_CONTACTS:,}")
+            raise fail(f"--contacts must be between {MIN_CONTACTS:,} and {MAX_CONTACTS:,}")
         setup_django()
         _run(contacts=contacts, seed=seed, truths_out=truths_out, reset=reset, host=host, port=port)
         if serve:
             serve_forever(host=host, port=port, with_worker=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code=1)
 
 
 def _run(
@@ -68,7 +65,7 @@ def _run(
     found = generate.existing_data()
     if found and not reset:
         listing = ", ".join(f"{n:,} {name}" for name, n in found.items())
-        raise _fail(
+        raise fail(
             f"the database already has data ({listing}). The demo never mixes with real data: "
             "run `smarketing demo --reset` to delete ALL contacts, accounts, deals, campaigns, "
             "content, activities and lifecycle history, and the demo users, first — or point "
@@ -86,7 +83,7 @@ def _run(
         _, report = _generate_with_progress(console, timeline)
     except (InvalidInput, LookupError) as exc:
         message = exc.summary() if isinstance(exc, InvalidInput) else str(exc)
-        raise _fail(f"generation stopped, nothing was written: {message}") from None
+        raise fail(f"generation stopped, nothing was written: {message}") from None
     _print_summary(console, report, simulated=simulated, total=time.perf_counter() - began)
     if truths_out is not None:
         _write_truths(timeline, truths_out)

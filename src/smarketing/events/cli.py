@@ -7,10 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code=1)
+from smarketing.cli import fail
 
 
 def _key_named(name: str) -> Any:
@@ -19,7 +16,7 @@ def _key_named(name: str) -> Any:
     key = WriteKey.objects.filter(name__iexact=name.strip()).first()
     if key is None:
         names = ", ".join(WriteKey.objects.values_list("name", flat=True)) or "none yet"
-        raise _fail(f"no source named {name!r} (sources: {names})")
+        raise fail(f"no source named {name!r} (sources: {names})")
     return key
 
 
@@ -45,7 +42,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
         try:
             key, raw = services.writekey_create(name=name, by_user=None, rate_limit=rate_limit)
         except InvalidInput as exc:
-            raise _fail(exc.summary()) from None
+            raise fail(exc.summary()) from None
         typer.secho(f"write key for source {key.name!r} (shown only once):", err=True)
         typer.echo(raw)
 
@@ -88,7 +85,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
         try:
             raw = services.writekey_rotate(key=key)
         except InvalidInput as exc:
-            raise _fail(exc.summary()) from None
+            raise fail(exc.summary()) from None
         typer.secho(
             f"new write key for {key.name!r} (shown only once; the old one no longer works):",
             err=True,

@@ -13,6 +13,7 @@ import numpy as np
 import typer
 from typer.core import TyperCommand
 
+from smarketing.cli import fail
 from smarketing.scoring.backtest_cli import BacktestFormat, backtest_command
 
 # Options that take one or more values: `--drop A B` means `--drop A --drop B`.
@@ -46,11 +47,6 @@ def multi_values_expand(args: list[str]) -> list[str]:
             out.append(current)
         out.append(arg)
     return out
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code=1)
 
 
 def _spread(values: list[float]) -> str:
@@ -102,7 +98,7 @@ def _user_by_email(email: str) -> Any:
 
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
-        raise _fail(f"no active user with the email {email!r}")
+        raise fail(f"no active user with the email {email!r}")
     return user
 
 
@@ -140,7 +136,7 @@ def register_definition(app: typer.Typer, *, setup_django: Callable[[], None]) -
         if version is not None:
             found = queries.version_by_number(version)
             if found is None:
-                raise _fail(f"there is no definition version {version}")
+                raise fail(f"there is no definition version {version}")
             chosen = found
         if str(file) == "-":
             typer.echo(chosen.text, nl=False)
@@ -164,12 +160,12 @@ def register_definition(app: typer.Typer, *, setup_django: Callable[[], None]) -
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise _fail(f"cannot read {file}: {exc}") from None
+            raise fail(f"cannot read {file}: {exc}") from None
         user = _user_by_email(as_email)
         try:
             draft, created = services.definition_draft_import(text=text, by_user=user)
         except PermissionDenied as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         except InvalidInput as exc:
             for path, reasons in exc.errors.items():
                 for reason in reasons:
@@ -284,9 +280,9 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
         )
 
         if factors and output is OutputFormat.json:
-            raise _fail("--factors is shown in the text format only")
+            raise fail("--factors is shown in the text format only")
         if min_outcomes < 1:
-            raise _fail(f"--min-outcomes must be at least 1, not {min_outcomes}")
+            raise fail(f"--min-outcomes must be at least 1, not {min_outcomes}")
         try:
             data = dataset_from_table(
                 table_read(csv),
@@ -305,7 +301,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
                 factors=factors,
             )
         except PredictiveError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         if output is OutputFormat.json:
             figures = {
                 "model": {"auc": round(result.model.auc, 4), "brier": round(result.model.brier, 4)},

@@ -9,12 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
+from smarketing.cli import fail
+
 FORMATS = ("table", "json", "csv")
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code=1)
 
 
 def _json_default(value: object) -> str:
@@ -66,7 +63,7 @@ def filters_from_options(params: dict[str, str]) -> Any:
     try:
         return filters_parse(params, today=timezone.now().date())
     except InvalidInput as exc:
-        raise _fail(_options_error(exc)) from None
+        raise fail(_options_error(exc)) from None
 
 
 def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
@@ -98,7 +95,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
         """Stage entries per period, conversion, cohorts, velocity and leakage, from the
         stage history (definitions: docs/analytics.md, "Funnel")."""
         if fmt not in FORMATS:
-            raise _fail(f"--format: must be one of {', '.join(FORMATS)}, not {fmt!r}")
+            raise fail(f"--format: must be one of {', '.join(FORMATS)}, not {fmt!r}")
         setup_django()
         from django.utils import timezone
 
@@ -106,7 +103,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
 
         if fmt == "csv" and table not in tables.TABLE_KEYS:
             known = ", ".join(tables.TABLE_KEYS)
-            raise _fail(f"--table: must be one of {known}, not {table!r}")
+            raise fail(f"--table: must be one of {known}, not {table!r}")
         params = {
             "from": since,
             "until": until,

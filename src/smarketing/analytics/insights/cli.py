@@ -10,12 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
+from smarketing.cli import fail
+
 FORMATS = ("table", "json")
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code=1)
 
 
 def _json_default(value: object) -> str:
@@ -65,7 +62,7 @@ def _params(options: dict[str, Any]) -> Any:
         return params_parse({k: v for k, v in options.items() if v is not None})
     except InvalidInput as exc:
         parts = [f"--{k.replace('_', '-')}: {'; '.join(v)}" for k, v in exc.errors.items()]
-        raise _fail(". ".join(parts)) from None
+        raise fail(". ".join(parts)) from None
 
 
 def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
@@ -96,7 +93,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
         other leads, with sales' feedback and a proposed definition change (docs/analytics.md,
         "Insights")."""
         if fmt not in FORMATS:
-            raise _fail(f"--format: must be one of {', '.join(FORMATS)}, not {fmt!r}")
+            raise fail(f"--format: must be one of {', '.join(FORMATS)}, not {fmt!r}")
         options = {
             "min_n": min_n,
             "max_q": max_q,
@@ -105,7 +102,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
             "settle_days": settle_days,
         }
         if not refresh and any(v is not None for v in options.values()):
-            raise _fail(
+            raise fail(
                 "--min-n, --max-q, --min-ratio, --lookback-days and --settle-days "
                 "apply to a new scan: add --refresh"
             )

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from smarketing.cli import fail
+
 
 def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
     @app.command("performance")
@@ -33,9 +35,9 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
         from smarketing.analytics.performance.tables import performance_table
 
         if output not in ("table", "json", "csv"):
-            raise _fail(f"--format must be table, json or csv, not {output!r}")
+            raise fail(f"--format must be table, json or csv, not {output!r}")
         if by not in {d.value for d in Dimension}:
-            raise _fail(f"--by must be channel, campaign or content, not {by!r}")
+            raise fail(f"--by must be channel, campaign or content, not {by!r}")
         params = {
             "from": since,
             "until": until,
@@ -55,8 +57,3 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
             typer.echo(table_csv(performance_table(result)), nl=False)
         else:
             table_print(performance_table(result))
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code=1)

@@ -8,10 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code=1)
+from smarketing.cli import fail
 
 
 def _user(email: str, *, active: bool = True) -> Any:
@@ -22,7 +19,7 @@ def _user(email: str, *, active: bool = True) -> Any:
         qs = qs.filter(is_active=True)
     user = qs.first()
     if user is None:
-        raise _fail(f"no {'active ' if active else ''}user with the email {email!r}")
+        raise fail(f"no {'active ' if active else ''}user with the email {email!r}")
     return user
 
 
@@ -31,7 +28,7 @@ def _contact(email: str) -> Any:
 
     contact = contact_by_email(email)
     if contact is None:
-        raise _fail(f"no contact with the email {email!r}")
+        raise fail(f"no contact with the email {email!r}")
     return contact
 
 
@@ -39,7 +36,7 @@ def _day(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise _fail(f"{option}: {value!r} is not a date like 2026-12-24") from None
+        raise fail(f"{option}: {value!r} is not a date like 2026-12-24") from None
 
 
 def rules_lines() -> list[str]:
@@ -88,7 +85,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
 
         choice = queries.route_preview(contact=_contact(contact))
         if choice is None:
-            raise _fail("nobody: no rule finds an owner and there is no fallback")
+            raise fail("nobody: no rule finds an owner and there is no fallback")
         for step in choice.steps:
             typer.echo(f"  passed over: {step}")
         typer.echo(f"{choice.owner.email} ({choice.rule})")
@@ -108,13 +105,13 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
 
         by_user = _user(by)
         if not can(by_user, "contact.assign"):
-            raise _fail(f"a {by_user.role} user may not reassign contacts")
+            raise fail(f"a {by_user.role} user may not reassign contacts")
         try:
             row = services.contact_reassign(
                 contact=_contact(contact), owner=_user(owner), by_user=by_user, note=note
             )
         except InvalidInput as exc:
-            raise _fail(exc.summary()) from None
+            raise fail(exc.summary()) from None
         typer.echo(f"{row.contact.email} → {row.owner.email}")
 
     @routing_app.command("away")
@@ -137,7 +134,7 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
                 note=note,
             )
         except InvalidInput as exc:
-            raise _fail(exc.summary()) from None
+            raise fail(exc.summary()) from None
         typer.echo(f"{rep} away {period.first_day} – {period.last_day}")
 
 
@@ -159,6 +156,6 @@ def register_user_deactivate(user_app: typer.Typer, *, setup_django: Callable[[]
         try:
             services.user_deactivate(user=user, by_user=by_user)
         except InvalidInput as exc:
-            raise _fail(exc.summary()) from None
+            raise fail(exc.summary()) from None
         moved = Assignment.objects.count() - before
         typer.echo(f"deactivated {user.email}; {moved} open leads reassigned by the rules")

@@ -8,10 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code=1)
+from smarketing.cli import fail
 
 
 def _version(number: int | None) -> Any:
@@ -19,7 +16,7 @@ def _version(number: int | None) -> Any:
 
     version = queries.version_live() if number is None else queries.version_by_number(number)
     if version is None:
-        raise _fail("no live SLA policy yet" if number is None else f"no version {number}")
+        raise fail("no live SLA policy yet" if number is None else f"no version {number}")
     return version
 
 
@@ -70,12 +67,12 @@ def register(app: typer.Typer, *, setup_django: Callable[[], None]) -> None:
 
         user = User.objects.filter(email__iexact=as_email, is_active=True).first()
         if user is None:
-            raise _fail(f"no active user {as_email!r}")
+            raise fail(f"no active user {as_email!r}")
         try:
             draft, created = services.policy_draft_import(text=path.read_text(), by_user=user)
         except (InvalidInput, PermissionDenied) as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         except OSError as exc:
-            raise _fail(f"cannot read {path}: {exc.strerror}") from None
+            raise fail(f"cannot read {path}: {exc.strerror}") from None
         verb = "created" if created else "updated"
         typer.echo(f"draft v{draft.number} {verb} (revision {draft.revision})")
