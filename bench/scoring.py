@@ -12,7 +12,7 @@ identities and ~8 touchpoints per contact on average (skewed). Then, through the
 2. **Full rescoring** (the measured figure): a stricter version (-40 instead of -30 for fewer
    than 10 employees) goes live the same way; every contact is rescored, its score replaced and
    a history point appended, and every account rescored. References: the engine alone
-   (`rules.score_many_keyed` on facts in memory) and the raw I/O limit (the same rows read in one
+   (`Scorer.score_columns` on facts in memory) and the raw I/O limit (the same rows read in one
    plain scan, the rows written bulk-inserted into empty copies of their tables: COPY, or
    executemany in one transaction).
 3. **Incremental**: tracking events of known contacts stored with `events_ingest` and processed

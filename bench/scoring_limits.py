@@ -1,6 +1,6 @@
 """The references of bench/scoring.py's full rescoring, measured in the same process and database:
 
-- the **engine alone**: `rules.score_many_keyed` over facts already in memory (read beforehand,
+- the **engine alone**: `Scorer.score_columns` over facts already in memory (read beforehand,
   per chunk, with the product's own `facts` functions, whose time is reported apart);
 - the **raw I/O limit**: the same rows read in one scan by a plain DB-API connection (PostgreSQL
   `COPY (query) TO STDOUT`, SQLite a cursor's tuples) and the rows the run wrote bulk-inserted
@@ -44,11 +44,11 @@ def engine_alone(*, text: str, sample: int) -> dict[str, Any]:
 
     from smarketing.people.models import Contact
     from smarketing.scoring import rules
-    from smarketing.scoring.facts import contact_facts_many, touchpoint_keys_by_contact
+    from smarketing.scoring.facts import contact_facts_many, touchpoint_columns
     from smarketing.scoring.refresh import CHUNK
 
     definition = rules.load(text)
-    matcher = rules.scorer_for(definition).matcher  # compiled once, as the product's cache does
+    scorer = rules.scorer_for(definition)  # compiled once, as the product's cache does
     ids = list(Contact.objects.order_by("pk").values_list("pk", flat=True)[:sample])
     now = timezone.now()
     facts_s = engine_s = engine_cpu = 0.0
@@ -57,18 +57,14 @@ def engine_alone(*, text: str, sample: int) -> dict[str, Any]:
         chunk = ids[start : start + CHUNK]
         began = time.perf_counter()
         contacts = contact_facts_many(chunk)
-        by_contact = touchpoint_keys_by_contact(chunk, matcher=matcher)
+        touches = touchpoint_columns(chunk, matcher=scorer.matcher)
         read = time.perf_counter()
         cpu = time.process_time()
-        results = list(
-            rules.score_many_keyed(
-                definition=definition, contacts=contacts, touches_by_contact=by_contact, now=now
-            )
-        )
+        results = scorer.score_columns(contacts=contacts, touches=touches, now=now)
         engine_cpu += time.process_time() - cpu
         engine_s += time.perf_counter() - read
         facts_s += read - began
-        touchpoints += sum(len(v) for v in by_contact.values())
+        touchpoints += len(touches)
         scored += len(results)
     return {
         "contacts": scored,

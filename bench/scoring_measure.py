@@ -172,8 +172,7 @@ def _rows(version: int) -> dict[str, int]:
 def _parts_timed(parts: dict[str, float], parts_cpu: dict[str, float]) -> Iterator[None]:
     """Time the parts of `refresh` a rescoring calls, wall and this process's CPU, by wrapping
     them in the module (this process only, a few calls per chunk of 2,000 contacts, so it costs
-    nothing measurable). "engine" is `rules.score_many_keyed` drained, as `_chunk_refresh` drains
-    it."""
+    nothing measurable). "engine" is `Scorer.score_columns`."""
     from smarketing.scoring import refresh, rules
 
     def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -201,24 +200,34 @@ def _parts_timed(parts: dict[str, float], parts_cpu: dict[str, float]) -> Iterat
 
         return wrapper
 
+    class ScorerTimed:
+        def __init__(self, scorer: Any) -> None:
+            self.scorer = scorer
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.scorer, name)
+
+        def score_columns(self, **kwargs: Any) -> list[Any]:
+            began, cpu = time.perf_counter(), time.process_time()
+            try:
+                return list(self.scorer.score_columns(**kwargs))
+            finally:
+                parts["engine"] += time.perf_counter() - began
+                parts_cpu["engine"] += time.process_time() - cpu
+
     class RulesTimed:
         def __getattr__(self, name: str) -> Any:
             return getattr(rules, name)
 
         @staticmethod
-        def score_many_keyed(**kwargs: Any) -> list[Any]:
-            began, cpu = time.perf_counter(), time.process_time()
-            try:
-                return list(rules.score_many_keyed(**kwargs))
-            finally:
-                parts["engine"] += time.perf_counter() - began
-                parts_cpu["engine"] += time.process_time() - cpu
+        def scorer_for(definition: Any) -> Any:
+            return ScorerTimed(rules.scorer_for(definition))
 
     saved = {
         name: getattr(refresh, name)
         for name in (
             "contact_facts_many",
-            "touchpoint_keys_by_contact",
+            "touchpoint_columns",
             "_store",
             "_promote",
             "_accounts_refresh",
@@ -227,7 +236,7 @@ def _parts_timed(parts: dict[str, float], parts_cpu: dict[str, float]) -> Iterat
         )
     }
     refresh.contact_facts_many = timed("facts", saved["contact_facts_many"])
-    refresh.touchpoint_keys_by_contact = timed("touchpoints", saved["touchpoint_keys_by_contact"])
+    refresh.touchpoint_columns = timed("touchpoints", saved["touchpoint_columns"])
     refresh._store = timed("store", saved["_store"])
     refresh._promote = timed("promote", saved["_promote"])
     refresh._accounts_refresh = timed("accounts", saved["_accounts_refresh"])

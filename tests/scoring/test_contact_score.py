@@ -194,21 +194,22 @@ grades:
 """
 
 
-def test_the_keyed_reading_scores_exactly_as_the_facts_reading():
-    """What a full rescoring reads (only the columns the rules test, properties decoded only
-    when their text names one the rules test) gives the scores of the facts path, to the bit."""
+def test_the_column_reading_scores_exactly_as_the_facts_reading():
+    """What a rescoring reads (only the columns the rules test, times as whole microseconds,
+    campaigns and content by id, properties decoded only when their text names one the rules
+    test) and scores as columns gives the scores of the facts path, to the bit."""
     from smarketing.scoring import rules
     from smarketing.scoring.facts import (
         contact_facts_many,
+        touchpoint_columns,
         touchpoint_facts_by_contact,
-        touchpoint_keys_by_contact,
     )
 
     definition = rules.load(KEYED_DEFINITION)
     spring = CampaignFactory(name="Spring launch")
     guide = ContentAssetFactory(funnel_stage="bofu")
-    contacts = [ContactFactory() for _ in range(3)]
-    first, second, _nothing = contacts
+    contacts = [ContactFactory() for _ in range(4)]
+    first, second, third, _nothing = contacts
     for days, properties in enumerate(
         [
             {"plan": "enterprise"},
@@ -218,6 +219,8 @@ def test_the_keyed_reading_scores_exactly_as_the_facts_reading():
             {"seat count": 50.0},
             {"seat count": True},
             {'a"b': True},
+            {"plan": ["a", "list"]},
+            {"plan": {"an": "object"}},
             {},
         ]
     ):
@@ -231,24 +234,32 @@ def test_the_keyed_reading_scores_exactly_as_the_facts_reading():
         )
     _touch(second, kind="download", content=guide, campaign=spring, at=NOW - dt.timedelta(days=3))
     _touch(second, campaign=spring, high_intent=True, at=NOW - dt.timedelta(days=12))
+    # Whole seconds, a fraction, one microsecond before and after `now`, years ago.
+    for at in (
+        NOW.replace(microsecond=0) - dt.timedelta(days=2),
+        NOW - dt.timedelta(days=9, microseconds=500_001),
+        NOW - dt.timedelta(microseconds=1),
+        NOW + dt.timedelta(microseconds=1),
+        NOW - dt.timedelta(days=3_000, seconds=7),
+    ):
+        _touch(third, campaign=spring, high_intent=True, at=at)
 
     ids = [c.pk for c in contacts]
     facts = contact_facts_many(ids)
-    matcher = rules.scorer_for(definition).matcher
+    scorer = rules.scorer_for(definition)
     by_facts = rules.score_many(
         definition=definition,
         contacts=facts,
         touchpoints_by_contact=touchpoint_facts_by_contact(ids),
         now=NOW,
     )
-    by_keys = rules.score_many_keyed(
-        definition=definition,
-        contacts=facts,
-        touches_by_contact=touchpoint_keys_by_contact(ids, matcher=matcher),
-        now=NOW,
+    by_columns = scorer.score_columns(
+        contacts=facts, touches=touchpoint_columns(ids, matcher=scorer.matcher), now=NOW
     )
-    expected, found = list(by_facts), list(by_keys)
-    assert found == expected
+    expected = list(by_facts)
+    assert by_columns == expected
     fired = {r.contact_id: {row.rule_id for row in r.default.explanation} for r in expected}
     assert fired[first.pk] == {"plan", "seats", "odd-name", "hot"}
     assert fired[second.pk] == {"bofu", "spring"}  # its high-intent visit is past the window
+    rows = {row.rule_id: row.occurrences for row in expected[2].default.explanation}
+    assert rows == {"spring": 4, "hot": 3}  # the touchpoint after `now` does not count

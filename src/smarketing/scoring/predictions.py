@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from smarketing.scoring.facts import rows_for_ids
 from smarketing.scoring.models import ContactPrediction
 
 
 def predictions_for(*, contact_ids: Iterable[int]) -> dict[int, float]:
     """Contact id → predicted probability of reaching SQL within the current model's window,
     for the contacts that have one (open leads, while a model is current). One query."""
-    rows = ContactPrediction.objects.filter(contact_id__in=list(contact_ids)).values_list(
-        "contact_id", "probability"
-    )
-    return dict(rows)
+    ids = list(contact_ids)
+    if not ids:
+        return {}
+    # A plain cursor: Django's IN lookup prepares each of thousands of ids on its own.
+    table = ContactPrediction._meta.db_table
+    sql = f"SELECT contact_id, probability FROM {table} WHERE contact_id IN ({{}})"
+    return dict(rows_for_ids(sql, ids))
 
 
 @dataclass(frozen=True)

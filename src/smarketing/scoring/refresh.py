@@ -34,7 +34,7 @@ from smarketing.scoring.facts import (
     account_facts_many,
     contact_facts_many,
     rows_for_ids,
-    touchpoint_keys_by_contact,
+    touchpoint_columns,
     utc_text,
 )
 from smarketing.scoring.models import (
@@ -167,15 +167,10 @@ def _chunk_score(
 ) -> tuple[list[ContactFacts], list[rules.ScoreResult]]:
     """Read the contacts' facts and touchpoints and score them; writes nothing."""
     contacts = contact_facts_many(ids)
-    touches = touchpoint_keys_by_contact(ids, matcher=rules.scorer_for(definition).matcher)
-    results = list(
-        rules.score_many_keyed(
-            definition=definition,
-            contacts=contacts,
-            touches_by_contact=touches,
-            now=now,
-            predicted=predictions_for(contact_ids=ids),
-        )
+    scorer = rules.scorer_for(definition)
+    touches = touchpoint_columns(ids, matcher=scorer.matcher)
+    results = scorer.score_columns(
+        contacts=contacts, touches=touches, now=now, predicted=predictions_for(contact_ids=ids)
     )
     return contacts, results
 
@@ -226,6 +221,8 @@ UPSERT = {
         INSERT INTO {_CURRENT} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
         ON CONFLICT (contact_id, "group") DO UPDATE SET {_UPDATE}""",
 }
+# A stored score computed after the run's start stays (see `Stored`).
+KEEP_NEWER = f" WHERE {_CURRENT}.computed_at <= excluded.computed_at"
 APPEND = {
     "postgresql": f"""
         INSERT INTO {_HISTORY} ({_HISTORY_COLUMNS})
@@ -250,15 +247,36 @@ def _store(
     keep_newer: bool = False,
 ) -> int:
     """Upsert the current rows; append a history point where the score moved. Returns how many
-    contacts got one. With `keep_newer` (a full rescoring, whose `now` is when it started), a
-    contact whose stored score was computed after `now` keeps it: an event rescored it while
-    the run went on, counting touchpoints the run, as of its start, would leave out.
+    contacts got one. With `keep_newer` see `Stored`."""
+    stored = _store_prepare(results, version=version, now=now, keep_newer=keep_newer)
+    _store_write(stored, cause=cause)
+    return stored.moved
 
-    Each row's explanation is JSON text put together from cached pieces (`explanation_json`):
-    building a dict per explanation row and encoding them was a third of the writing."""
+
+@dataclass
+class Stored:
+    """A chunk's rows ready to write: the current scores' rows and the history points (where
+    the score moved), stamped `now`. With `keep_newer` (a full rescoring, whose `now` is when
+    it started), a contact whose stored score was computed after `now` keeps it: an event
+    rescored it while the run went on, counting touchpoints the run, as of its start, would
+    leave out. That is checked when the rows are read here and again by the upsert itself."""
+
+    rows: list[list[object]]
+    history: list[list[object]]
+    moved: int
+    stamp: object
+    keep_newer: bool
+
+
+def _store_prepare(
+    results: Sequence[rules.ScoreResult], *, version: int, now: dt.datetime, keep_newer: bool
+) -> Stored:
+    """Read the stored scores and put the rows together; writes nothing, so a rescoring does
+    this outside its write lock. Each row's explanation is JSON text put together from cached
+    pieces (`explanation_json`): building a dict per explanation row and encoding them was a
+    third of the writing."""
     ids = [r.contact_id for r in results]
     before = _scores_before(ids)
-    stamp = connection.ops.adapt_datetimefield_value(now)
     rows, history, moved = [], [], set()
     for result in results:
         cid = result.contact_id
@@ -285,24 +303,33 @@ def _store(
             if _moved(old, g, version):
                 moved.add(cid)
                 history.append([cid, g.group_id, version, g.fit, g.engagement, g.total, g.grade])
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    return Stored(rows, history, len(moved), stamp, keep_newer)
+
+
+def _store_write(stored: Stored, *, cause: ScoreCause) -> None:
+    rows, history, stamp = stored.rows, stored.history, stored.stamp
+    vendor = connection.vendor
+    upsert = UPSERT[vendor] + (KEEP_NEWER if stored.keep_newer else "")
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+        if vendor == "sqlite":
             if rows:
-                cursor.executemany(UPSERT["sqlite"], [[*r, stamp] for r in rows])
+                cursor.executemany(upsert, [[*r, stamp] for r in rows])
             if history:
                 cursor.executemany(APPEND["sqlite"], [[*h, stamp, str(cause)] for h in history])
         else:
             if rows:
-                _upsert_postgresql(cursor, rows, stamp)
+                _upsert_postgresql(cursor, rows, stamp, upsert)
             if history:
                 cursor.execute(
                     APPEND["postgresql"],
                     [stamp, str(cause), json.dumps(history, separators=(",", ":"))],
                 )
-    return len(moved)
 
 
-def _upsert_postgresql(cursor: CursorWrapper, rows: list[list[object]], stamp: object) -> None:
+def _upsert_postgresql(
+    cursor: CursorWrapper, rows: list[list[object]], stamp: object, upsert: str
+) -> None:
     """COPY the rows into the temporary table (made once per connection, emptied at each
     commit, and here for an earlier chunk of the same transaction), then upsert them from
     it. The COPY goes through psycopg's own cursor: Django's has none."""
@@ -311,7 +338,7 @@ def _upsert_postgresql(cursor: CursorWrapper, rows: list[list[object]], stamp: o
     with cursor.cursor.copy(f"COPY {_STAGED} ({_STAGED_COLUMNS}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
-    cursor.execute(UPSERT["postgresql"], [stamp])
+    cursor.execute(upsert, [stamp])
 
 
 def _scores_before(ids: Sequence[int]) -> dict[tuple[int, str], tuple[object, ...]]:
@@ -630,28 +657,27 @@ def rescore_range(
     now: dt.datetime,
     promote: bool,
     ids: Q,
+    write_lock: contextlib.AbstractContextManager[object] | None = None,
 ) -> None:
     """Rescore the contacts matching `ids` for the run, a chunk at a time. A chunk is read
     and scored outside a transaction and written inside a short one, so that on SQLite (one
     writer at a time) other processes can score while this one writes. The run's counts are
-    added to, so several processes can share one run."""
+    added to, so several processes can share one run. `write_lock`, when given, is held for
+    each chunk's write (processes sharing a SQLite database take turns through it)."""
     for chunk in _ids_in_chunks(ids):
         contacts, results = _chunk_score(chunk, definition=definition, now=now)
-        with transaction.atomic():
-            outcome, _ = _chunk_write(
-                contacts,
-                results,
-                version=version,
-                now=now,
-                cause=ScoreCause.RESCORE,
-                promote=promote,
-                keep_newer=True,
+        stored = _store_prepare(results, version=version, now=now, keep_newer=True)
+        with write_lock or contextlib.nullcontext(), transaction.atomic():
+            _store_write(stored, cause=ScoreCause.RESCORE)
+            promoted = 0
+            if promote:
+                stages = {c.contact_id: c.lifecycle_stage for c in contacts}
+                promoted = _promote(results, stages=stages, version=version, now=now)
+            RescoringRun.objects.filter(pk=run_id).update(
+                done=F("done") + len(results),
+                changed=F("changed") + stored.moved,
+                promoted=F("promoted") + promoted,
             )
-        RescoringRun.objects.filter(pk=run_id).update(
-            done=F("done") + outcome.scored,
-            changed=F("changed") + outcome.changed,
-            promoted=F("promoted") + outcome.promoted,
-        )
 
 
 def scores_decay(*, now: dt.datetime | None = None) -> Refreshed:

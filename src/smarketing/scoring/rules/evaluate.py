@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 
 from smarketing.scoring.rules.catalogue import ACCOUNT_PREFIX
+from smarketing.scoring.rules.columns import Fired, TouchColumns, engagement_fired
 from smarketing.scoring.rules.compiled import (
     EngagementMatcher,
     FitMatcher,
@@ -92,13 +93,41 @@ class Scorer:
         """As `score_contact`, with each touchpoint given as (its matcher key, when it
         happened): a full rescoring reads just those columns (`facts.touchpoint_keys_by_contact`)
         instead of building a facts object per touchpoint."""
+        factors = self._engagement_factors(touches, now)
+        fired = [
+            (index, hits[0] if len(hits) == 1 else math.fsum(hits), len(hits))
+            for index, hits in sorted(factors.items())
+        ]
+        return self._result(contact, fired, predicted)
+
+    def score_columns(
+        self,
+        *,
+        contacts: Iterable[ContactFacts],
+        touches: TouchColumns,
+        now: datetime,
+        predicted: Mapping[int, float] | None = None,
+    ) -> list[ScoreResult]:
+        """As `score_keyed` on each contact, with the touchpoints of all of them given as
+        columns (`facts.touchpoint_columns`): the rescoring of many contacts."""
+        _check_aware(now)
+        fired = engagement_fired(touches, windows=self._windows, half_life=self._half_life, now=now)
+        predicted = predicted or {}
+        return [
+            self._result(
+                contact, fired.get(contact.contact_id, ()), predicted.get(contact.contact_id)
+            )
+            for contact in contacts
+        ]
+
+    def _result(self, contact: ContactFacts, fired: Fired, predicted: float | None) -> ScoreResult:
+        """The contact's scores from its fit facts and the engagement rules that counted
+        something (rule index, summed decay factors, occurrences), in index order."""
         fit_rows = tuple([self._fit_rows[i] for i in self._fit.fired(contact)])
         fit = math.fsum([row.points for row in fit_rows])
-        factors = self._engagement_factors(touches, now)
-        fired = sorted(factors)
         groups = []
         for group, indices in zip(self._groups, self._ranges, strict=True):
-            rows = self._engagement_rows([i for i in fired if i in indices], factors)
+            rows = self._engagement_rows([f for f in fired if f[0] in indices])
             engagement = math.fsum([row.points for row in rows])
             total = math.fsum([row.points for row in (*fit_rows, *rows)])
             groups.append(
@@ -142,19 +171,16 @@ class Scorer:
                     hits.append(factor)
         return found
 
-    def _engagement_rows(
-        self, fired: list[int], factors: dict[int, list[float]]
-    ) -> tuple[ExplanationRow, ...]:
+    def _engagement_rows(self, fired: Fired) -> tuple[ExplanationRow, ...]:
         """A row per rule that counted something: points times the sum of the decay factors,
         then held within ±cap (the cap applies after decay)."""
         rows = []
-        for index in fired:
+        for index, summed, occurrences in fired:
             rule_id, label, points, cap = self._rule_data[index]
-            hits = factors[index]
-            value = points * (hits[0] if len(hits) == 1 else math.fsum(hits))
+            value = points * summed
             if cap is not None:
                 value = cap if value > cap else -cap if value < -cap else value
-            rows.append(_row(ExplanationRow, (rule_id, label, value, len(hits), _ENGAGEMENT)))
+            rows.append(_row(ExplanationRow, (rule_id, label, value, occurrences, _ENGAGEMENT)))
         return tuple(rows)
 
     def grade(self, fit: float, engagement: float) -> str:
