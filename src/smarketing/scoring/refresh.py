@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import functools
 import json
 import logging
 import math
@@ -51,6 +52,7 @@ from smarketing.scoring.rules import ContactFacts
 from smarketing.scoring.scores import definition_in_force
 
 logger = logging.getLogger(__name__)
+_FIT = rules.RowKind.FIT
 
 CHUNK = 2_000
 # A history point is written when a score moves at least this much (or its grade, MQL verdict
@@ -295,7 +297,7 @@ def _store_prepare(
                     g.total,
                     g.grade,
                     criterion is not None,
-                    criterion.describe() if criterion is not None else "",
+                    _described(criterion) if criterion is not None else "",
                     g.predicted,
                     explanation_json(g.explanation),
                 ]
@@ -305,6 +307,11 @@ def _store_prepare(
                 history.append([cid, g.group_id, version, g.fit, g.engagement, g.total, g.grade])
     stamp = connection.ops.adapt_datetimefield_value(now)
     return Stored(rows, history, len(moved), stamp, keep_newer)
+
+
+@functools.lru_cache(maxsize=256)
+def _described(criterion: rules.MqlCriterion) -> str:
+    return criterion.describe()
 
 
 def _store_write(stored: Stored, *, cause: ScoreCause) -> None:
@@ -363,24 +370,46 @@ def _rows_json(rows: list[list[object]]) -> str:
 
 
 _PIECES: dict[tuple[str, str, str], tuple[str, str]] = {}
+_FIT_ROWS: dict[rules.ExplanationRow, str] = {}
 
 
 def explanation_json(rows: Sequence[rules.ExplanationRow]) -> str:
     """The explanation as JSON text, the same document as json.dumps([r.to_dict() ...]) gives,
-    from pieces cached per rule (its id, label and kind are quoted once)."""
+    from pieces cached per rule (its id, label and kind are quoted once); a fit row, the same
+    for every contact it fires for, is cached whole."""
     parts = []
-    for rule_id, label, points, occurrences, kind in rows:
-        pieces = _PIECES.get((rule_id, label, kind))
-        if pieces is None:
-            if len(_PIECES) > 10_000:
-                _PIECES.clear()
-            pieces = _PIECES[(rule_id, label, kind)] = (
-                f'{{"rule":{json.dumps(rule_id)},"label":{json.dumps(label)},"points":',
-                f',"kind":{json.dumps(str(kind))}}}',
-            )
-        number = float.__repr__(points) if type(points) is float else json.dumps(points)
-        parts.append(f'{pieces[0]}{number},"occurrences":{int(occurrences)}{pieces[1]}')
+    for row in rows:
+        if row.kind is _FIT:
+            text = _FIT_ROWS.get(row)
+            if text is None:
+                if len(_FIT_ROWS) > 10_000:
+                    _FIT_ROWS.clear()
+                text = _FIT_ROWS[row] = _row_json(row)
+            parts.append(text)
+        else:
+            parts.append(_row_json(row))
     return "[" + ",".join(parts) + "]"
+
+
+def _row_json(row: rules.ExplanationRow) -> str:
+    rule_id, label, points, occurrences, kind = row
+    pieces = _PIECES.get((rule_id, label, kind))
+    if pieces is None:
+        if len(_PIECES) > 10_000:
+            _PIECES.clear()
+        pieces = _PIECES[(rule_id, label, kind)] = (
+            f'{{"rule":{json.dumps(rule_id)},"label":{json.dumps(label)},"points":',
+            f',"kind":{json.dumps(str(kind))}}}',
+        )
+    kind_of = type(points)
+    number = (
+        float.__repr__(points)
+        if kind_of is float
+        else int.__repr__(points)
+        if kind_of is int
+        else json.dumps(points)
+    )
+    return f'{pieces[0]}{number},"occurrences":{int(occurrences)}{pieces[1]}'
 
 
 def _moved(old: tuple[object, ...] | None, new: rules.GroupScore, version: int) -> bool:

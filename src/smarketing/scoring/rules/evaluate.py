@@ -34,6 +34,7 @@ from smarketing.scoring.rules.results import (
 DAY_SECONDS = 86_400.0
 ACCOUNT_CAP_RULE = "account-engagement-cap"
 _CACHE_SIZE = 8
+_FIT_MEMO_LIMIT = 4_096
 _ENGAGEMENT = RowKind.ENGAGEMENT
 # Builds a row without NamedTuple's Python-level __new__ (the hot path makes millions).
 _row = tuple.__new__
@@ -65,6 +66,8 @@ class Scorer:
             self._ranges.append(range(start, start + len(group.engagement_rules)))
             start += len(group.engagement_rules)
         self._half_life = definition.decay_half_life_days
+        # The fit rows and their sum per set of fit rules that fire: a few hundred sets at most.
+        self._fit_memo: dict[tuple[int, ...], tuple[tuple[ExplanationRow, ...], float]] = {}
 
     def score_contact(
         self,
@@ -123,11 +126,19 @@ class Scorer:
     def _result(self, contact: ContactFacts, fired: Fired, predicted: float | None) -> ScoreResult:
         """The contact's scores from its fit facts and the engagement rules that counted
         something (rule index, summed decay factors, occurrences), in index order."""
-        fit_rows = tuple([self._fit_rows[i] for i in self._fit.fired(contact)])
-        fit = math.fsum([row.points for row in fit_rows])
+        fit_fired = tuple(self._fit.fired(contact))
+        known = self._fit_memo.get(fit_fired)
+        if known is None:
+            fit_rows = tuple([self._fit_rows[i] for i in fit_fired])
+            known = (fit_rows, math.fsum([row.points for row in fit_rows]))
+            if len(self._fit_memo) >= _FIT_MEMO_LIMIT:
+                self._fit_memo.clear()
+            self._fit_memo[fit_fired] = known
+        fit_rows, fit = known
         groups = []
+        single = len(self._groups) == 1
         for group, indices in zip(self._groups, self._ranges, strict=True):
-            rows = self._engagement_rows([f for f in fired if f[0] in indices])
+            rows = self._engagement_rows(fired if single else [f for f in fired if f[0] in indices])
             engagement = math.fsum([row.points for row in rows])
             total = math.fsum([row.points for row in (*fit_rows, *rows)])
             groups.append(
