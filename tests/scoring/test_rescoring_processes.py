@@ -10,11 +10,12 @@ from django.db import connection
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
+from smarketing.scoring import rescoring_processes as processes
 from smarketing.scoring import rules
 from smarketing.scoring.facts import contact_facts_many, touchpoint_facts_by_contact
 from smarketing.scoring.models import CurrentContactScore, RescoringRun, RunStatus, ScoreCause
 from smarketing.scoring.refresh import rescoring_processes, scores_refresh
-from smarketing.scoring.rescoring_processes import id_ranges
+from smarketing.scoring.rescoring_processes import id_batches
 from smarketing.scoring.scores import definition_in_force
 from smarketing.scoring.services import (
     definition_approve,
@@ -27,18 +28,17 @@ from tests.scoring.definition_support import stricter_yaml
 
 
 @pytest.mark.django_db
-def test_id_ranges_cut_the_contacts_into_parts_of_about_equal_size():
-    contacts = [ContactFactory() for _ in range(10)]
-    ranges = id_ranges(3)
+def test_id_batches_cut_the_contacts_into_batches_of_the_size_asked():
+    contacts = sorted(c.pk for c in (ContactFactory() for _ in range(10)))
+    batches = id_batches(3)
 
-    assert len(ranges) == 3 and ranges[0][0] is None and ranges[-1][1] is None
-    sizes = []
-    for low, high in ranges:
-        inside = [
-            c for c in contacts if (low is None or c.pk >= low) and (high is None or c.pk < high)
-        ]
-        sizes.append(len(inside))
-    assert sum(sizes) == 10 and max(sizes) - min(sizes) <= 1
+    assert batches[0][0] is None and batches[-1][1] is None
+    sizes = [
+        len([pk for pk in contacts if (low is None or pk >= low) and (high is None or pk < high)])
+        for low, high in batches
+    ]
+    assert sizes == [3, 3, 3, 1]
+    assert id_batches(10) == [(None, None)] and id_batches(20) == [(None, None)]
 
 
 def test_small_installations_are_rescored_in_one_process(settings):
@@ -46,7 +46,8 @@ def test_small_installations_are_rescored_in_one_process(settings):
     assert rescoring_processes(49_999) == 1
     assert rescoring_processes(1_000_000) == 4
     settings.RESCORING_PARALLEL_MIN = 1
-    assert rescoring_processes(3_000) == 2  # no more processes than chunks of 2,000
+    assert rescoring_processes(6_000) == 2  # no more processes than batches of 4,000
+    assert rescoring_processes(4_000) == 1
 
 
 @pytest.mark.skipif(
@@ -60,7 +61,9 @@ def test_a_run_over_two_processes_rescores_everyone_as_the_engine_does(
     from smarketing.scoring import refresh
 
     settings.RESCORING_PARALLEL_MIN, settings.RESCORING_PROCESSES = 1, 2
-    monkeypatch.setattr(refresh, "CHUNK", 2)  # so that six contacts are worth two processes
+    # Six contacts in three batches of two, written a chunk of two at a time: worth two processes.
+    monkeypatch.setattr(refresh, "CHUNK", 2)
+    monkeypatch.setattr(processes, "BATCH", 2)
     now = timezone.now()
     contacts = []
     for i in range(6):

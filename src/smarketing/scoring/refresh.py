@@ -672,10 +672,13 @@ def _rescore_everyone(run: RescoringRun) -> None:
 def rescoring_processes(total: int) -> int:
     """How many processes rescore `total` contacts: one below
     SMARKETING_RESCORING_PARALLEL_MIN contacts (starting a process costs about a second),
-    else SMARKETING_RESCORING_PROCESSES (the machine's cores by default)."""
+    else SMARKETING_RESCORING_PROCESSES (the machine's cores by default), no more than there
+    are batches to share (`rescoring_processes.BATCH` contacts each)."""
+    from smarketing.scoring.rescoring_processes import BATCH
+
     if total < settings.RESCORING_PARALLEL_MIN:
         return 1
-    return max(1, min(settings.RESCORING_PROCESSES, -(-total // CHUNK)))
+    return max(1, min(settings.RESCORING_PROCESSES, -(-total // BATCH)))
 
 
 def rescore_range(

@@ -1,11 +1,14 @@
-"""A full rescoring split over worker processes.
+"""A full rescoring shared between the starting process and worker processes.
 
-Scoring is Python work: one process scores a few thousand contacts a second, and a million
-contacts take minutes. The contacts are cut into as many id ranges of about equal size as
-there are processes, and each process rescores its range with `refresh.rescore_range`, adding
-to the run's counts as it goes. Processes are started fresh ("spawn", not "fork": the queue
-worker has threads and open connections) and set Django up themselves, on the database the
-starting process uses. The accounts are rescored afterwards, by the starting process.
+Scoring is Python work: one process scores about ten thousand contacts a second, and a million
+contacts take minutes. The contacts are cut into batches of consecutive ids (`BATCH` contacts
+each); every process, the starting one included, takes the next batch not yet taken, from a
+counter they share, until none is left, and rescores it with `refresh.rescore_range`, adding
+to the run's counts as it goes. So no process waits for the others, and the starting process
+works while the others are still starting. Processes are started fresh ("spawn", not "fork":
+the queue worker has threads and open connections) and set Django up themselves, on the
+database the starting process uses. The accounts are rescored afterwards, by the starting
+process.
 
 On SQLite the processes score side by side and take turns to write (a chunk's write is a
 short transaction), through a lock they share: SQLite's own wait for its write lock sleeps in
@@ -28,35 +31,37 @@ from django.db.models import Q
 # Nothing here imports a model at the top: a new process imports this module to find its
 # functions before it has set Django up.
 
+BATCH = 4_000
+
 
 def rescore_in_processes(
     *, run_id: int, version: int, now: dt.datetime, promote: bool, count: int
 ) -> None:
-    """Rescore every contact for the run in `count` processes; the first error of any of them
-    is raised here, once the others have finished the range they were on (each chunk they
-    wrote is whole, and the failed run can simply be started again)."""
-    ranges = id_ranges(count)
+    """Rescore every contact for the run in this process and `count - 1` more. The first error
+    stops every process once it has finished the chunk it was on (each chunk written is whole,
+    and the failed run can simply be started again) and is raised here."""
+    bounds = id_batches(BATCH)
     database = str(connection.settings_dict["NAME"])
     context = multiprocessing.get_context("spawn")
-    lock = context.Lock() if connection.vendor == "sqlite" else None
+    shared = _Shared(
+        bounds=bounds,
+        taken=context.Value("i", 0),
+        write_lock=context.Lock() if connection.vendor == "sqlite" else None,
+    )
+    job = {"run_id": run_id, "version": version, "now": now.isoformat(), "promote": promote}
     with ProcessPoolExecutor(
-        max_workers=len(ranges),
+        max_workers=count - 1,
         mp_context=context,
         initializer=_process_setup,
-        initargs=(database, lock),
+        initargs=(database, shared),
     ) as pool:
-        futures = [
-            pool.submit(
-                _range_rescore,
-                run_id=run_id,
-                version=version,
-                now=now.isoformat(),
-                promote=promote,
-                low=low,
-                high=high,
-            )
-            for low, high in ranges
-        ]
+        futures = [pool.submit(_batches_rescore, **job) for _ in range(count - 1)]
+        global _shared
+        _shared = shared
+        try:
+            _batches_rescore(**job, close=False)
+        finally:
+            _shared = None
         finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
         failed = [f for f in finished if f.exception() is not None]
         if failed:
@@ -64,28 +69,63 @@ def rescore_in_processes(
             raise failed[0].exception()  # type: ignore[misc]
 
 
-def id_ranges(count: int) -> list[tuple[int | None, int | None]]:
-    """`count` id ranges [low, high) of about the same number of contacts each, covering all
-    ids (None: unbounded). The cuts are read by offset in the primary key's index, one query
-    each."""
+def id_batches(size: int) -> list[tuple[int | None, int | None]]:
+    """Id ranges [low, high) of `size` contacts each (the last may hold fewer), covering all
+    ids (None: unbounded). Each cut is read by a keyset step over the primary key's index."""
     from smarketing.people.models import Contact
 
-    total = Contact.objects.count()
-    ids = Contact.objects.order_by("pk").values_list("pk", flat=True)
-    cuts = sorted({ids[total * k // count] for k in range(1, count) if total * k // count})
+    table = Contact._meta.db_table
+    cuts: list[int] = []
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE id > %s ORDER BY id LIMIT 1 OFFSET %s",
+                # The next cut is `size` ids after the last (the first: after the start).
+                [cuts[-1] - 1 if cuts else -1, size],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                break
+            cuts.append(int(row[0]))
     bounds: list[int | None] = [None, *cuts, None]
     return list(itertools.pairwise(bounds))
 
 
-# The processes' shared write lock (SQLite), set in each process by `_process_setup`.
-_write_lock: Any = None
+class _Shared:
+    """What the processes share: the batches, the counter of batches taken, and (SQLite) the
+    write lock. Passed to a worker when it starts."""
+
+    def __init__(
+        self, *, bounds: list[tuple[int | None, int | None]], taken: Any, write_lock: Any
+    ) -> None:
+        self.bounds = bounds
+        self.taken = taken
+        self.write_lock = write_lock
+
+    def next_batch(self) -> tuple[int | None, int | None] | None:
+        with self.taken.get_lock():
+            index = self.taken.value
+            if index >= len(self.bounds):
+                return None
+            self.taken.value = index + 1
+        return self.bounds[index]
+
+    def stop(self) -> None:
+        """No more batches for anyone (after an error)."""
+        with self.taken.get_lock():
+            self.taken.value = len(self.bounds)
 
 
-def _process_setup(database: str, lock: Any) -> None:
+# This process's view of the shared state: set by `_process_setup` in a worker, and by
+# `rescore_in_processes` in the starting process while it takes part.
+_shared: _Shared | None = None
+
+
+def _process_setup(database: str, shared: _Shared) -> None:
     """A new process: Django set up, on the starting process's database (under the tests that
     is the test database, whose name only that process's settings know)."""
-    global _write_lock
-    _write_lock = lock
+    global _shared
+    _shared = shared
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smarketing.settings")
     import django
 
@@ -97,33 +137,41 @@ def _process_setup(database: str, lock: Any) -> None:
     default.settings_dict["NAME"] = database
 
 
-def _range_rescore(
-    *, run_id: int, version: int, now: str, promote: bool, low: int | None, high: int | None
+def _batches_rescore(
+    *, run_id: int, version: int, now: str, promote: bool, close: bool = True
 ) -> None:
     from smarketing.errors import InvalidInput
     from smarketing.scoring.refresh import rescore_range
     from smarketing.scoring.scores import definition_in_force
 
-    live, definition = definition_in_force()
-    if live.number != version:
-        raise InvalidInput(
-            f"version {live.number} went live while version {version}'s run was rescoring",
-            field="version",
-        )
-    ids = Q()
-    if low is not None:
-        ids &= Q(pk__gte=low)
-    if high is not None:
-        ids &= Q(pk__lt=high)
+    shared = _shared
+    assert shared is not None
     try:
-        rescore_range(
-            run_id=run_id,
-            version=version,
-            definition=definition,
-            now=dt.datetime.fromisoformat(now),
-            promote=promote,
-            ids=ids,
-            write_lock=_write_lock,
-        )
+        live, definition = definition_in_force()
+        if live.number != version:
+            raise InvalidInput(
+                f"version {live.number} went live while version {version}'s run was rescoring",
+                field="version",
+            )
+        while (batch := shared.next_batch()) is not None:
+            low, high = batch
+            ids = Q()
+            if low is not None:
+                ids &= Q(pk__gte=low)
+            if high is not None:
+                ids &= Q(pk__lt=high)
+            rescore_range(
+                run_id=run_id,
+                version=version,
+                definition=definition,
+                now=dt.datetime.fromisoformat(now),
+                promote=promote,
+                ids=ids,
+                write_lock=shared.write_lock,
+            )
+    except BaseException:
+        shared.stop()
+        raise
     finally:
-        connection.close()
+        if close:
+            connection.close()
