@@ -31,3 +31,11 @@ def test_equals_the_rows_dicts_encoded(rows: list[ExplanationRow]) -> None:
     text = explanation_json(rows)
     assert json.loads(text) == [row.to_dict() for row in rows]
     assert text == json.dumps([row.to_dict() for row in rows], separators=(",", ":"))
+
+
+def test_a_fit_row_cached_whole_keeps_its_number_as_written():
+    """Fit rows' JSON is cached whole; equal numbers that print differently (5 and 5.0, 0 and
+    -0.0) must not share an entry."""
+    for points in (5, 5.0, 0, 0.0, -0.0, 0, True):
+        row = ExplanationRow("small", "Small company", points, 1, RowKind.FIT)
+        assert explanation_json([row]) == json.dumps([row.to_dict()], separators=(",", ":"))

@@ -370,7 +370,7 @@ def _rows_json(rows: list[list[object]]) -> str:
 
 
 _PIECES: dict[tuple[str, str, str], tuple[str, str]] = {}
-_FIT_ROWS: dict[rules.ExplanationRow, str] = {}
+_FIT_ROWS: dict[tuple[rules.ExplanationRow, type], str] = {}
 
 
 def explanation_json(rows: Sequence[rules.ExplanationRow]) -> str:
@@ -379,12 +379,15 @@ def explanation_json(rows: Sequence[rules.ExplanationRow]) -> str:
     for every contact it fires for, is cached whole."""
     parts = []
     for row in rows:
-        if row.kind is _FIT:
-            text = _FIT_ROWS.get(row)
+        points = row.points
+        # Not for zero: 0, 0.0 and -0.0 are equal keys but print differently.
+        if row.kind is _FIT and points:
+            key = (row, type(points))
+            text = _FIT_ROWS.get(key)
             if text is None:
                 if len(_FIT_ROWS) > 10_000:
                     _FIT_ROWS.clear()
-                text = _FIT_ROWS[row] = _row_json(row)
+                text = _FIT_ROWS[key] = _row_json(row)
             parts.append(text)
         else:
             parts.append(_row_json(row))
