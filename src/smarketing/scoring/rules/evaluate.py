@@ -66,6 +66,8 @@ class Scorer:
             self._ranges.append(range(start, start + len(group.engagement_rules)))
             start += len(group.engagement_rules)
         self._half_life = definition.decay_half_life_days
+        self._fit_bands = tuple(definition.grades.fit)
+        self._engagement_bands = tuple(definition.grades.engagement)
         # The fit rows and their sum per set of fit rules that fire: a few hundred sets at most.
         self._fit_memo: dict[tuple[int, ...], tuple[tuple[ExplanationRow, ...], float]] = {}
 
@@ -126,10 +128,10 @@ class Scorer:
     def _result(self, contact: ContactFacts, fired: Fired, predicted: float | None) -> ScoreResult:
         """The contact's scores from its fit facts and the engagement rules that counted
         something (rule index, summed decay factors, occurrences), in index order."""
-        fit_fired = tuple(self._fit.fired(contact))
+        fit_fired = self._fit.fired_key(contact)
         known = self._fit_memo.get(fit_fired)
         if known is None:
-            fit_rows = tuple([self._fit_rows[i] for i in fit_fired])
+            fit_rows = tuple([self._fit_rows[i] for i in sorted(fit_fired)])
             known = (fit_rows, math.fsum([row.points for row in fit_rows]))
             if len(self._fit_memo) >= _FIT_MEMO_LIMIT:
                 self._fit_memo.clear()
@@ -143,15 +145,15 @@ class Scorer:
             total = math.fsum([row.points for row in (*fit_rows, *rows)])
             groups.append(
                 GroupScore(
-                    group_id=group.id,
-                    label=group.label,
-                    fit=fit,
-                    engagement=engagement,
-                    total=total,
-                    grade=self.grade(fit, engagement),
-                    mql_criterion=self.mql_criterion(fit, engagement, total, predicted),
-                    predicted=predicted,
-                    explanation=fit_rows + rows,
+                    group.id,
+                    group.label,
+                    fit,
+                    engagement,
+                    total,
+                    self.grade(fit, engagement),
+                    self.mql_criterion(fit, engagement, total, predicted),
+                    predicted,
+                    fit_rows + rows,
                 )
             )
         return ScoreResult(contact.contact_id, tuple(groups))
@@ -196,9 +198,9 @@ class Scorer:
 
     def grade(self, fit: float, engagement: float) -> str:
         """A letter from the fit bands (A best) and a digit from the engagement bands (1 best)."""
-        a, b, c = self.definition.grades.fit
+        a, b, c = self._fit_bands
         letter = "A" if fit >= a else "B" if fit >= b else "C" if fit >= c else "D"
-        one, two, three = self.definition.grades.engagement
+        one, two, three = self._engagement_bands
         digit = "1" if engagement >= one else "2" if engagement >= two else "3"
         return letter + (digit if engagement >= three else "4")
 
