@@ -177,6 +177,38 @@ def test_round_robin_when_several_leads_takes_turns_in_id_order(org, rules):
     assert owners == ["anna", "ben@", "cara", "anna"]
 
 
+@pytest.mark.parametrize("kept", [False, True])
+def test_routing_many_leads_with_the_configuration_kept_chooses_as_one_by_one(org, rules, kept):
+    """An event batch's new MQLs are routed with the configuration read once: the same owners
+    as routing them one by one (turns, capacity and days away still move with each lead), with
+    fewer queries from the second lead on."""
+    import contextlib
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smarketing.handoff.routing.choose import routing_config_kept
+    from smarketing.handoff.routing.models import RepCapacity
+
+    RepCapacity.objects.create(user=org["cara"], capacity=1)
+    config.away_create(user=org["ben"], first_day=AT.date(), last_day=AT.date())
+    owners, counts = [], []
+    with routing_config_kept() if kept else contextlib.nullcontext():
+        for _ in range(4):
+            contact = lead()
+            with CaptureQueriesContext(connection) as queries:
+                owners.append(mql_route(contact=contact, at=AT).owner.email[:4])
+            Contact.objects.filter(pk=contact.pk).update(lifecycle_stage="mql")
+            counts.append(len(queries))
+
+    # Ben is away; Cara takes one lead, then is at capacity; Anna takes the rest.
+    assert owners == ["anna", "cara", "anna", "anna"]
+    if kept:
+        assert counts[2] < counts[0]
+    else:
+        assert counts[2] == counts[0]
+
+
 def test_round_robin_when_a_member_returns_keeps_the_turn_order(org, rules):
     config.away_create(user=org["ben"], first_day=AT.date(), last_day=AT.date())
     first = mql_route(contact=lead(), at=AT).owner

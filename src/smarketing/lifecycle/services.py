@@ -52,8 +52,16 @@ def stage_transition(
     if by_user is None and not by_rule:
         raise InvalidInput("a move is made by a user or by a named rule", field="by_rule")
     reason_obj = reason_resolve(reason)
-    # Lock the contact so two concurrent moves cannot both read the same current stage.
-    locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    # Imported here: routing imports people and lifecycle's stages, which load before it.
+    from smarketing.handoff.routing.choose import contact_for_routing
+
+    # Lock the contact so two concurrent moves cannot both read the same current stage. A move
+    # to MQL reads what routing needs with it (the owners and their teams).
+    locked = (
+        contact_for_routing(contact.pk, lock=True)
+        if target == Stage.MQL
+        else Contact.objects.select_for_update().get(pk=contact.pk)
+    )
     current = Stage(locked.lifecycle_stage) if locked.lifecycle_stage else None
     kind = ReasonKind(reason_obj.kind) if reason_obj else None
     error = transition_error(current, target, kind)
@@ -79,12 +87,12 @@ def stage_transition(
     )
     Contact.objects.filter(pk=locked.pk).update(lifecycle_stage=target.value, lifecycle_stage_at=at)
     contact.lifecycle_stage, contact.lifecycle_stage_at = target.value, at
+    locked.lifecycle_stage, locked.lifecycle_stage_at = target.value, at
     if target == Stage.MQL:
-        # Every new MQL gets its owner by the routing rules. Imported here: routing imports
-        # people and lifecycle's stages, which load before it.
+        # Every new MQL gets its owner by the routing rules.
         from smarketing.handoff.routing.services import mql_route
 
-        mql_route(contact=locked, at=at)
+        mql_route(contact=locked, at=at, locked=True)
         contact.owner_id = locked.owner_id
     return row
 

@@ -433,7 +433,17 @@ def _moved(old: tuple[object, ...] | None, new: rules.GroupScore, version: int) 
 def _promote(
     results: Sequence[rules.ScoreResult], *, stages: dict[int, str], version: int, now: dt.datetime
 ) -> int:
-    """Move each contact that meets the criteria and is not yet with sales to MQL, by rule."""
+    """Move each contact that meets the criteria and is not yet with sales to MQL, by rule.
+    Routing reads its configuration once for all of them."""
+    from smarketing.handoff.routing.choose import routing_config_kept
+
+    with routing_config_kept():
+        return _promote_each(results, stages=stages, version=version, now=now)
+
+
+def _promote_each(
+    results: Sequence[rules.ScoreResult], *, stages: dict[int, str], version: int, now: dt.datetime
+) -> int:
     promoted = 0
     for result in results:
         if not result.is_mql or stages.get(result.contact_id) not in PROMOTABLE:

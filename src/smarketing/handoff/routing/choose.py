@@ -3,10 +3,13 @@ write it needs (advancing a team's round-robin pointer under its row lock)."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -32,6 +35,37 @@ from smarketing.people.models import Contact
 
 # A rep's open leads: the ones sales has and still has to work.
 OPEN_STAGES = (Stage.MQL.value, Stage.SAL.value)
+
+_T = TypeVar("_T")
+_kept_config: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar(
+    "routing_config", default=None
+)
+
+
+@contextlib.contextmanager
+def routing_config_kept() -> Iterator[None]:
+    """Within it, routing reads its configuration once: the settings, the active rules, each
+    team's reps and leader, the sales teams. For routing many leads in one transaction (the new
+    MQLs of an event batch), where those reads were a third of each lead's routing. What each
+    assignment changes (round-robin turns, reps' open leads) and days away are still read for
+    every lead."""
+    if _kept_config.get() is not None:
+        yield
+        return
+    token = _kept_config.set({})
+    try:
+        yield
+    finally:
+        _kept_config.reset(token)
+
+
+def _kept(key: Any, load: Callable[[], _T]) -> _T:
+    kept = _kept_config.get()
+    if kept is None:
+        return load()
+    if key not in kept:
+        kept[key] = load()
+    return kept[key]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -189,7 +223,7 @@ def team_members(team: Team) -> list[User]:
 
 def _round_robin(team: Team, label: str, ctx: Context) -> Choice | None:
     ctx.last_team = team
-    members = team_members(team)
+    members = _kept(("members", team.pk), lambda: team_members(team))
     if not members:
         ctx.steps.append(f"{label}: {team.name} has no active sales reps")
         return None
@@ -248,11 +282,15 @@ def _fallback(ctx: Context) -> Choice | None:
     configured = ctx.settings.fallback_user
     if configured is not None and configured.is_active:
         return Choice(owner=configured, rule=f"fallback: {configured.email}")
-    leader = team_leader(ctx.last_team)
+    last = ctx.last_team
+    leader = _kept(("leader", last.pk if last else None), lambda: team_leader(last))
     if leader is None:
-        first_sales = Team.objects.filter(kind=TeamKind.SALES).order_by("name", "pk")
+        first_sales = _kept(
+            "sales teams",
+            lambda: list(Team.objects.filter(kind=TeamKind.SALES).order_by("name", "pk")),
+        )
         for team in first_sales:
-            leader = team_leader(team)
+            leader = _kept(("leader", team.pk), lambda team=team: team_leader(team))
             if leader is not None:
                 break
     if leader is None:
@@ -264,11 +302,11 @@ def owner_choose(*, contact: Contact, at: dt.datetime, commit: bool) -> Choice |
     """The owner the rules give `contact` at `at`, or None when there is nobody at all (no
     active fallback user and no active sales team leader). With `commit`, the round-robin turn
     taken is recorded; without, nothing is written (`routing test`)."""
-    ctx = Context(contact=contact, at=at, commit=commit, settings=routing_settings())
-    lead = lead_facts(contact)
-    rules = RoutingRule.objects.filter(active=True).select_related(
-        "region", "team", "user", "user__team"
+    ctx = Context(
+        contact=contact, at=at, commit=commit, settings=_kept("settings", routing_settings)
     )
+    lead = lead_facts(contact)
+    rules = _kept("rules", _active_rules)
     for rule in rules:
         choice = _rule_apply(rule, lead, ctx)
         if choice is not None:
@@ -278,6 +316,14 @@ def owner_choose(*, contact: Contact, at: dt.datetime, commit: bool) -> Choice |
     if choice is not None:
         choice.steps = ctx.steps
     return choice
+
+
+def _active_rules() -> list[RoutingRule]:
+    return list(
+        RoutingRule.objects.filter(active=True).select_related(
+            "region", "team", "user", "user__team"
+        )
+    )
 
 
 def contact_for_routing(contact_id: int, *, lock: bool) -> Contact:
