@@ -132,8 +132,9 @@ PROSPECT_RETURN_DAYS = env.env_int("SMARKETING_PROSPECT_RETURN_DAYS", 14, minimu
 REPORT_SNAPSHOT_FRESH_MINUTES = env.env_int(
     "SMARKETING_REPORT_SNAPSHOT_FRESH_MINUTES", 10, minimum=0
 )
-# A full rescoring of at least RESCORING_PARALLEL_MIN contacts is split over this many worker
-# processes (scoring/rescoring_processes.py); fewer contacts are rescored in the one process.
+# A full rescoring of at least RESCORING_PARALLEL_MIN contacts is shared by this many processes,
+# the starting one included (scoring/rescoring_processes.py); fewer contacts are rescored in the
+# one process.
 RESCORING_PROCESSES = env.env_int(
     "SMARKETING_RESCORING_PROCESSES", min(os.cpu_count() or 1, 8), minimum=1
 )
