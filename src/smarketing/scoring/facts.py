@@ -255,8 +255,9 @@ def _properties_sql(names: Sequence[str]) -> str:
 
 
 def _shape_ids(keys: list[tuple[object, ...]]) -> tuple[np.ndarray, list[tuple[object, ...]]]:
-    """Each key's shape id (in order of first sight) and the shapes. A property value that is a
-    list or an object cannot be a dict key: then each such touchpoint is a shape of its own."""
+    """Each key's shape id (in order of first sight) and the shapes. Keys hold the properties as
+    text; should a driver return them decoded (a dict, not hashable), each such touchpoint is a
+    shape of its own."""
     try:
         memo = dict.fromkeys(keys, 0)
     except TypeError:
