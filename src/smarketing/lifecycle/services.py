@@ -90,9 +90,9 @@ def stage_transition(
     locked.lifecycle_stage, locked.lifecycle_stage_at = target.value, at
     if target == Stage.MQL:
         # Every new MQL gets its owner by the routing rules.
-        from smarketing.handoff.routing.services import mql_route
+        from smarketing.handoff.routing.services import mql_route_locked
 
-        mql_route(contact=locked, at=at, locked=True)
+        mql_route_locked(contact=locked, at=at)
         contact.owner_id = locked.owner_id
     return row
 

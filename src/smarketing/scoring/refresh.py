@@ -450,15 +450,14 @@ def _promote_each(
             continue
         criterion = next(g.mql_criterion for g in result.groups if g.mql_criterion is not None)
         try:
-            with transaction.atomic():
-                # The stage is checked again under the contact's lock: sales may have moved it
-                # since it was read.
-                stage_transition(
-                    contact=Contact(pk=result.contact_id),
-                    to_stage=Stage.MQL,
-                    by_rule=mql_by_rule(version=version, criterion=criterion),
-                    at=now,
-                )
+            # The stage is checked again under the contact's lock: sales may have moved it
+            # since it was read. A refusal leaves nothing written (the move is atomic itself).
+            stage_transition(
+                contact=Contact(pk=result.contact_id),
+                to_stage=Stage.MQL,
+                by_rule=mql_by_rule(version=version, criterion=criterion),
+                at=now,
+            )
         except InvalidInput as exc:
             # Moved on meanwhile, or its last move is dated after `now`: it stays where it is.
             logger.info("contact %s not moved to MQL: %s", result.contact_id, exc)

@@ -73,25 +73,26 @@ def _tell_owner(assignment: Assignment) -> None:
 
 
 @transaction.atomic
-def mql_route(
-    *, contact: Contact, at: dt.datetime | None = None, locked: bool = False
-) -> Assignment | None:
-    """Give a new MQL its owner by the routing rules, recording which rule chose. `locked`:
-    `contact` is already locked and read by `contact_for_routing` in this transaction.
+def mql_route(*, contact: Contact, at: dt.datetime | None = None) -> Assignment | None:
+    """Give a new MQL its owner by the routing rules, recording which rule chose.
 
     Returns None, and leaves the owner as it was, only when nobody at all can take leads (no
     active fallback user and no active sales team leader): a move to MQL never fails for it."""
-    at = at or timezone.now()
-    locked_contact = contact if locked else contact_for_routing(contact.pk, lock=True)
-    choice = owner_choose(contact=locked_contact, at=at, commit=True)
-    if choice is None:
-        logger.warning(
-            "MQL %s not routed: no rule found an owner and nobody leads sales", locked_contact
-        )
-        return None
-    assignment = _assign(contact=locked_contact, owner=choice.owner, rule=choice.rule, at=at)
-    contact.owner = locked_contact.owner
+    locked = contact_for_routing(contact.pk, lock=True)
+    assignment = mql_route_locked(contact=locked, at=at)
+    contact.owner = locked.owner
     return assignment
+
+
+def mql_route_locked(*, contact: Contact, at: dt.datetime | None = None) -> Assignment | None:
+    """`mql_route` for a contact already locked and read by `contact_for_routing` in the
+    current transaction (the move to MQL's own)."""
+    at = at or timezone.now()
+    choice = owner_choose(contact=contact, at=at, commit=True)
+    if choice is None:
+        logger.warning("MQL %s not routed: no rule found an owner and nobody leads sales", contact)
+        return None
+    return _assign(contact=contact, owner=choice.owner, rule=choice.rule, at=at)
 
 
 @transaction.atomic
