@@ -68,13 +68,14 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def _run_parts(run: dict[str, Any]) -> list[str]:
-    """Where the run's time went; with worker processes, only how many (the parts are timed
-    in the starting process, which then does just the accounts)."""
+    """Where the run's time went; with several processes, only how many (the parts are timed
+    in the starting process, which does only a share of the contacts)."""
     processes = run.get("processes", 1)
     if processes > 1:
         return [
-            f"  rescored by {processes} worker processes (SMARKETING_RESCORING_PROCESSES); "
-            "CPU includes theirs, the database's counts the starting process's connection only"
+            f"  shared by {processes} processes, the starting one included "
+            "(SMARKETING_RESCORING_PROCESSES); CPU includes the others', the database's counts "
+            "the starting process's connection only"
         ]
     return [
         f"  time by part: {_parts(run)}",
@@ -170,7 +171,7 @@ def report(r: dict[str, Any]) -> str:
     if "first_per_s" in f:
         first = r["first"]
         how = (
-            f"{first['processes']} worker processes"
+            f"{first['processes']} processes"
             if first.get("processes", 1) > 1
             else f"time by part: {_parts(first)}"
         )

@@ -56,12 +56,7 @@ def rescore_in_processes(
         initargs=(database, shared),
     ) as pool:
         futures = [pool.submit(_batches_rescore, **job) for _ in range(count - 1)]
-        global _shared
-        _shared = shared
-        try:
-            _batches_rescore(**job, close=False)
-        finally:
-            _shared = None
+        _batches_rescore(**job, shared=shared, close=False)
         finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
         failed = [f for f in finished if f.exception() is not None]
         if failed:
@@ -116,8 +111,7 @@ class _Shared:
             self.taken.value = len(self.bounds)
 
 
-# This process's view of the shared state: set by `_process_setup` in a worker, and by
-# `rescore_in_processes` in the starting process while it takes part.
+# A worker's shared state, set by `_process_setup` (the starting process passes its own).
 _shared: _Shared | None = None
 
 
@@ -138,13 +132,21 @@ def _process_setup(database: str, shared: _Shared) -> None:
 
 
 def _batches_rescore(
-    *, run_id: int, version: int, now: str, promote: bool, close: bool = True
+    *,
+    run_id: int,
+    version: int,
+    now: str,
+    promote: bool,
+    shared: _Shared | None = None,
+    close: bool = True,
 ) -> None:
+    """Rescore batches until none is left. In a worker `shared` is the one it started with; the
+    starting process passes its own (two runs in two threads of one process must not share)."""
     from smarketing.errors import InvalidInput
     from smarketing.scoring.refresh import rescore_range
     from smarketing.scoring.scores import definition_in_force
 
-    shared = _shared
+    shared = shared or _shared
     assert shared is not None
     try:
         live, definition = definition_in_force()
