@@ -161,7 +161,10 @@ def _chunk_refresh(
     promote: bool,
 ) -> tuple[Refreshed, set[int]]:
     contacts, results = _chunk_score(ids, definition=definition, now=now)
-    return _chunk_write(contacts, results, version=version, now=now, cause=cause, promote=promote)
+    changed = _store(results, version=version, now=now, cause=cause)
+    promoted = _promote(results, contacts=contacts, version=version, now=now) if promote else 0
+    accounts = {c.account.account_id for c in contacts if c.account and c.account.account_id}
+    return Refreshed(len(results), changed, promoted), accounts
 
 
 def _chunk_score(
@@ -175,25 +178,6 @@ def _chunk_score(
         contacts=contacts, touches=touches, now=now, predicted=predictions_for(contact_ids=ids)
     )
     return contacts, results
-
-
-def _chunk_write(
-    contacts: Sequence[ContactFacts],
-    results: Sequence[rules.ScoreResult],
-    *,
-    version: int,
-    now: dt.datetime,
-    cause: ScoreCause,
-    promote: bool,
-    keep_newer: bool = False,
-) -> tuple[Refreshed, set[int]]:
-    changed = _store(results, version=version, now=now, cause=cause, keep_newer=keep_newer)
-    promoted = 0
-    if promote:
-        stages = {c.contact_id: c.lifecycle_stage for c in contacts}
-        promoted = _promote(results, stages=stages, version=version, now=now)
-    accounts = {c.account.account_id for c in contacts if c.account and c.account.account_id}
-    return Refreshed(len(results), changed, promoted), accounts
 
 
 _CURRENT = CurrentContactScore._meta.db_table
@@ -246,11 +230,10 @@ def _store(
     version: int,
     now: dt.datetime,
     cause: ScoreCause,
-    keep_newer: bool = False,
 ) -> int:
     """Upsert the current rows; append a history point where the score moved. Returns how many
-    contacts got one. With `keep_newer` see `Stored`."""
-    stored = _store_prepare(results, version=version, now=now, keep_newer=keep_newer)
+    contacts got one."""
+    stored = _store_prepare(results, version=version, now=now, keep_newer=False)
     _store_write(stored, cause=cause)
     return stored.moved
 
@@ -431,39 +414,38 @@ def _moved(old: tuple[object, ...] | None, new: rules.GroupScore, version: int) 
 
 
 def _promote(
-    results: Sequence[rules.ScoreResult], *, stages: dict[int, str], version: int, now: dt.datetime
+    results: Sequence[rules.ScoreResult],
+    *,
+    contacts: Sequence[ContactFacts],
+    version: int,
+    now: dt.datetime,
 ) -> int:
     """Move each contact that meets the criteria and is not yet with sales to MQL, by rule.
     Routing reads its configuration once for all of them."""
     from smarketing.handoff.routing.choose import routing_config_kept
 
+    stages = {c.contact_id: c.lifecycle_stage for c in contacts}
     with routing_config_kept():
-        return _promote_each(results, stages=stages, version=version, now=now)
-
-
-def _promote_each(
-    results: Sequence[rules.ScoreResult], *, stages: dict[int, str], version: int, now: dt.datetime
-) -> int:
-    promoted = 0
-    for result in results:
-        if not result.is_mql or stages.get(result.contact_id) not in PROMOTABLE:
-            continue
-        criterion = next(g.mql_criterion for g in result.groups if g.mql_criterion is not None)
-        try:
-            # The stage is checked again under the contact's lock: sales may have moved it
-            # since it was read. A refusal leaves nothing written (the move is atomic itself).
-            stage_transition(
-                contact=Contact(pk=result.contact_id),
-                to_stage=Stage.MQL,
-                by_rule=mql_by_rule(version=version, criterion=criterion),
-                at=now,
-            )
-        except InvalidInput as exc:
-            # Moved on meanwhile, or its last move is dated after `now`: it stays where it is.
-            logger.info("contact %s not moved to MQL: %s", result.contact_id, exc)
-            continue
-        promoted += 1
-    return promoted
+        promoted = 0
+        for result in results:
+            if not result.is_mql or stages.get(result.contact_id) not in PROMOTABLE:
+                continue
+            criterion = next(g.mql_criterion for g in result.groups if g.mql_criterion is not None)
+            try:
+                # The stage is checked again under the contact's lock: sales may have moved it
+                # since it was read. A refusal leaves nothing written (the move is atomic itself).
+                stage_transition(
+                    contact=Contact(pk=result.contact_id),
+                    to_stage=Stage.MQL,
+                    by_rule=mql_by_rule(version=version, criterion=criterion),
+                    at=now,
+                )
+            except InvalidInput as exc:
+                # Moved on meanwhile, or its last move is dated after `now`: it stays where it is.
+                logger.info("contact %s not moved to MQL: %s", result.contact_id, exc)
+                continue
+            promoted += 1
+        return promoted
 
 
 _ACCOUNTS = CurrentAccountScore._meta.db_table
@@ -713,10 +695,9 @@ def rescore_range(
         stored = _store_prepare(results, version=version, now=now, keep_newer=True)
         with write_lock or contextlib.nullcontext(), transaction.atomic():
             _store_write(stored, cause=ScoreCause.RESCORE)
-            promoted = 0
-            if promote:
-                stages = {c.contact_id: c.lifecycle_stage for c in contacts}
-                promoted = _promote(results, stages=stages, version=version, now=now)
+            promoted = (
+                _promote(results, contacts=contacts, version=version, now=now) if promote else 0
+            )
             RescoringRun.objects.filter(pk=run_id).update(
                 done=F("done") + len(results),
                 changed=F("changed") + stored.moved,
