@@ -105,8 +105,13 @@ def test_score_many_equals_score_contact_one_by_one(definition, pairs):
             predicted=predicted,
         )
     )
-    # A fresh scorer each time: memos must not change what comes out.
-    fresh = [
+    assert batch == _one_by_one(definition, people, by_contact, predicted)
+
+
+def _one_by_one(definition, people, by_contact, predicted):
+    """Each contact scored alone, by a fresh scorer each time: memos must not change what
+    comes out."""
+    return [
         Scorer(definition).score_contact(
             contact=c,
             touchpoints=by_contact[c.contact_id],
@@ -115,7 +120,6 @@ def test_score_many_equals_score_contact_one_by_one(definition, pairs):
         )
         for c in people
     ]
-    assert batch == fresh
 
 
 def _columns(scorer: Scorer, by_contact: dict[int, list[TouchpointFacts]]) -> TouchColumns:
@@ -160,16 +164,7 @@ def test_scoring_columns_equals_score_contact_one_by_one(definition, pairs, half
     batch = scorer.score_columns(
         contacts=people, touches=_columns(scorer, by_contact), now=NOW, predicted=predicted
     )
-    one_by_one = [
-        Scorer(definition).score_contact(
-            contact=c,
-            touchpoints=by_contact[c.contact_id],
-            now=NOW,
-            predicted=predicted.get(c.contact_id),
-        )
-        for c in people
-    ]
-    assert batch == one_by_one
+    assert batch == _one_by_one(definition, people, by_contact, predicted)
 
 
 def test_scoring_columns_sums_many_decayed_touchpoints_exactly():

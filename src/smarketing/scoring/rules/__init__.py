@@ -12,7 +12,6 @@ from smarketing.scoring.rules.evaluate import (
     score_account,
     score_contact,
     score_many,
-    score_many_keyed,
     scorer_for,
 )
 from smarketing.scoring.rules.facts import (
@@ -82,6 +81,5 @@ __all__ = [
     "score_account",
     "score_contact",
     "score_many",
-    "score_many_keyed",
     "scorer_for",
 ]

@@ -4,7 +4,7 @@ contacts at once.
 Per touchpoint the only Python work left is reading its row: the rules it matches come per
 distinct shape (the values the rules look at, which repeat a lot), and the ages, windows, the
 expansion to (touchpoint, rule) pairs and their grouping per (contact, rule) are array
-operations. What is left per contact is the same code `Scorer.score_keyed` runs, and each
+operations. What is left per contact is the same code `Scorer.score_contact` runs, and each
 number is computed exactly as it computes it (see `engagement_fired`), so both give the same
 scores to the bit.
 """

@@ -79,31 +79,16 @@ class Scorer:
         now: datetime,
         predicted: float | None = None,
     ) -> ScoreResult:
-        key = self._matcher.key
-        touches = [(key(tp), tp.occurred_at) for tp in touchpoints]
-        return self.score_keyed(contact=contact, touches=touches, now=now, predicted=predicted)
-
-    @property
-    def matcher(self) -> EngagementMatcher:
-        return self._matcher
-
-    def score_keyed(
-        self,
-        *,
-        contact: ContactFacts,
-        touches: Iterable[tuple[tuple[object, ...], datetime]],
-        now: datetime,
-        predicted: float | None = None,
-    ) -> ScoreResult:
-        """As `score_contact`, with each touchpoint given as (its matcher key, when it
-        happened): a full rescoring reads just those columns (`facts.touchpoint_keys_by_contact`)
-        instead of building a facts object per touchpoint."""
-        factors = self._engagement_factors(touches, now)
+        factors = self._engagement_factors(touchpoints, now)
         fired = [
             (index, hits[0] if len(hits) == 1 else math.fsum(hits), len(hits))
             for index, hits in sorted(factors.items())
         ]
         return self._result(contact, fired, predicted)
+
+    @property
+    def matcher(self) -> EngagementMatcher:
+        return self._matcher
 
     def score_columns(
         self,
@@ -113,7 +98,7 @@ class Scorer:
         now: datetime,
         predicted: Mapping[int, float] | None = None,
     ) -> list[ScoreResult]:
-        """As `score_keyed` on each contact, with the touchpoints of all of them given as
+        """As `score_contact` on each contact, with the touchpoints of all of them given as
         columns (`facts.touchpoint_columns`): the rescoring of many contacts."""
         _check_aware(now)
         fired = engagement_fired(touches, windows=self._windows, half_life=self._half_life, now=now)
@@ -159,17 +144,17 @@ class Scorer:
         return ScoreResult(contact.contact_id, tuple(groups))
 
     def _engagement_factors(
-        self, touches: Iterable[tuple[tuple[object, ...], datetime]], now: datetime
+        self, touchpoints: Iterable[TouchpointLike], now: datetime
     ) -> dict[int, list[float]]:
         """Rule index → the decay factor of each touchpoint it counts. Touchpoints after `now`
         have not happened yet (a backtest scores as of a past day) and do not count."""
         found: dict[int, list[float]] = {}
-        matched_of, windows, half_life = self._matcher.matched_key, self._windows, self._half_life
-        for key, occurred_at in touches:
-            matched = matched_of(key)
+        matched_of, windows, half_life = self._matcher.matched, self._windows, self._half_life
+        for touchpoint in touchpoints:
+            matched = matched_of(touchpoint)
             if not matched:
                 continue
-            age = (now - occurred_at).total_seconds() / DAY_SECONDS
+            age = (now - touchpoint.occurred_at).total_seconds() / DAY_SECONDS
             if age < 0:
                 continue
             factor = 1.0 if half_life is None else 0.5 ** (age / half_life)
@@ -331,37 +316,13 @@ def score_many(
 ) -> Iterator[ScoreResult]:
     """Scores for many contacts, lazily (so a caller can write them in chunks), identical to
     `score_contact` on each."""
-    key = scorer_for(definition).matcher.key
-    touches = {
-        cid: [(key(tp), tp.occurred_at) for tp in touchpoints]
-        for cid, touchpoints in touchpoints_by_contact.items()
-    }
-    return score_many_keyed(
-        definition=definition,
-        contacts=contacts,
-        touches_by_contact=touches,
-        now=now,
-        predicted=predicted,
-    )
-
-
-def score_many_keyed(
-    *,
-    definition: Definition,
-    contacts: Iterable[ContactFacts],
-    touches_by_contact: Mapping[int, Sequence[tuple[tuple[object, ...], datetime]]],
-    now: datetime,
-    predicted: Mapping[int, float] | None = None,
-) -> Iterator[ScoreResult]:
-    """As `score_many`, with touchpoints given as (matcher key, when), as
-    `Scorer.score_keyed` takes them."""
     _check_aware(now)
     scorer = scorer_for(definition)
     predicted = predicted or {}
     for contact in contacts:
-        yield scorer.score_keyed(
+        yield scorer.score_contact(
             contact=contact,
-            touches=touches_by_contact.get(contact.contact_id, ()),
+            touchpoints=touchpoints_by_contact.get(contact.contact_id, ()),
             now=now,
             predicted=predicted.get(contact.contact_id),
         )
