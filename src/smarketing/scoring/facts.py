@@ -157,10 +157,7 @@ def touchpoint_facts_by_contact(contact_ids: Iterable[int]) -> dict[int, list[To
     if not ids:
         return found
     sqlite = connection.vendor == "sqlite"
-    marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(_SQL.format(marks), ids)
-        rows = cursor.fetchall()
+    rows = rows_for_ids(_SQL, ids)
     utc = dt.UTC
     parse = dt.datetime.fromisoformat
     for cid, at, kind, channel, path, form, high, event, props, campaign, stage in rows:
