@@ -73,11 +73,9 @@ def id_batches(size: int) -> list[tuple[int | None, int | None]]:
     cuts: list[int] = []
     with connection.cursor() as cursor:
         while True:
-            cursor.execute(
-                f"SELECT id FROM {table} WHERE id > %s ORDER BY id LIMIT 1 OFFSET %s",
-                # The next cut is `size` ids after the last (the first: after the start).
-                [cuts[-1] - 1 if cuts else -1, size],
-            )
+            # The next cut is `size` ids on from the last (the first: from the start).
+            after = f"WHERE id >= {int(cuts[-1])} " if cuts else ""
+            cursor.execute(f"SELECT id FROM {table} {after}ORDER BY id LIMIT 1 OFFSET %s", [size])
             row = cursor.fetchone()
             if row is None:
                 break
