@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from smarketing.scoring import rules, services
 from smarketing.scoring.models import DefinitionVersion
-from tests.browser.test_ui import log_in
+from tests.browser.test_ui import htmx_settled, log_in
 from tests.factories import AccountFactory, ContactFactory
 from tests.scoring.definition_support import stricter_yaml
 
@@ -66,18 +66,22 @@ def test_change_a_rows_field_offers_its_operators_and_a_mistake_is_shown(
     log_in(page, base, marketing_leader.email)
     page.goto(f"{base}/scoring/definition/{draft.number}/")
 
+    rows = page.locator(".ed-row.fit")
+    before = rows.count()
     with page.expect_response(lambda r: "/editor/row/" in r.url):
         page.click("text=+ Add fit rule")
-    new = page.locator(".ed-row.fit").last
+    expect(rows).to_have_count(before + 1)
+    htmx_settled(page)  # the new row's selects send nothing until htmx has set them up
+    new = rows.last
     with page.expect_response(lambda r: "/editor/row/" in r.url):
         new.locator("select[name$='.field']").select_option("account.employees")
-    new = page.locator(".ed-row.fit").last
+    htmx_settled(page)
     expect(new.locator("select[name$='.operator'] option[value=range]")).to_have_count(1)
     # The operator re-renders the row (range enables min and max): wait for it, as a person
     # would, or what is typed meanwhile is replaced.
     with page.expect_response(lambda r: "/editor/row/" in r.url):
         new.locator("select[name$='.operator']").select_option("range")
-    new = page.locator(".ed-row.fit").last
+    htmx_settled(page)
     new.locator("input[name$='.label']").fill("Huge")
     new.locator("input[name$='.min']").fill("5000")
     new.locator("input[name$='.max']").fill("100")

@@ -49,6 +49,19 @@ def log_in(page, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+def htmx_settled(page) -> None:
+    """Wait until htmx has swapped a response in and set up what it brought.
+
+    Playwright's response event comes before htmx swaps, and new content only gets its htmx
+    handlers when it settles (20 ms later, when `htmx-added` goes): a select changed before
+    then sends nothing, and text typed before a swap is replaced by it.
+    """
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def metric(page, label: str):
     card = page.locator(".card.metric", has=page.locator(".metric-label", has_text=label))
     return card.locator(".metric-value")
@@ -72,10 +85,7 @@ def test_log_in_read_dashboard_open_contact_and_move_it(live_server, page, rep, 
     # Choosing a target refreshes the form through htmx; then the move is an ordinary POST.
     with page.expect_response(lambda r: "/stage/?" in r.url):
         page.select_option("#id_to_stage", "sql")
-    # The response is in; wait until htmx has swapped the form in, or the swap clears the note.
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
+    htmx_settled(page)  # or the swap clears the note typed below
     page.fill("#id_note", "Budget confirmed on the call")
     page.click("#stage-form button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("moved to SQL")
@@ -94,6 +104,7 @@ def test_recycle_needs_a_reason_and_says_so(live_server, page, rep, company):
     expect(page.locator("#id_reason")).to_have_count(1)
     with page.expect_response(lambda r: "/stage/?" in r.url):
         page.select_option("#id_to_stage", "recycled")
+    htmx_settled(page)
     page.click("#stage-form button[type=submit]")
     expect(page.locator(".field-error")).to_contain_text("needs a reason")
     omar.refresh_from_db()
