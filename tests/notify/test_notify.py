@@ -54,3 +54,20 @@ def test_an_alert_recorded_days_after_it_happened_is_history_not_news(rep):
     recent = notify(user=rep, kind="mql_assigned", title="just now")
 
     assert old.read_at is not None and recent.read_at is None
+
+
+def test_many_alerts_are_recorded_together_and_a_taken_key_once(rep, marketer):
+    from smarketing.notify.services import Alert, notify_many
+
+    notify(user=rep, kind="sla_breached", title="Breached", dedupe_key="sla:1:accept")
+    alerts = [
+        Alert(user=rep, kind="mql_assigned", title="a", dedupe_key="mql-assigned:1"),
+        Alert(user=rep, kind="sla_breached", title="Breached", dedupe_key="sla:1:accept"),
+        Alert(user=marketer, kind="lead_recycled", title="c"),
+    ]
+
+    made = notify_many(alerts)
+
+    assert [m is not None for m in made] == [True, False, True]
+    assert sorted(Notification.objects.values_list("title", flat=True)) == ["Breached", "a", "c"]
+    assert notify_many([]) == []

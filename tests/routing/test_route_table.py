@@ -11,6 +11,7 @@ from smarketing.handoff.models import Assignment
 from smarketing.handoff.routing import config
 from smarketing.handoff.routing.services import mql_route
 from smarketing.lifecycle.services import stage_transition
+from smarketing.notify.models import Notification
 from smarketing.org.models import User
 from smarketing.people.models import Contact
 from tests.routing.conftest import lead
@@ -275,3 +276,56 @@ def test_stage_transition_when_back_to_mql_routes_again(org, rules):
     used = Assignment.objects.filter(contact=contact).order_by("id").values_list("rule", flat=True)
     # The first MQL gave the account its owner, who gets the company's leads from then on.
     assert list(used) == ["round robin: Sales EMEA", "account owner"]
+
+
+@pytest.mark.parametrize("together", [False, True])
+def test_many_moves_to_mql_route_as_one_by_one(org, rules, together):
+    """An event batch's new MQLs move in one `stage_transitions`: the same owners, account
+    owners, transitions and alerts as moving them one after the other, and a contact the move
+    is refused for stays where it was."""
+    from smarketing.errors import InvalidInput
+    from smarketing.handoff.routing.models import RepCapacity
+    from smarketing.lifecycle.models import StageTransition
+    from smarketing.lifecycle.services import stage_transitions
+
+    RepCapacity.objects.create(user=org["cara"], capacity=1)
+    config.away_create(user=org["ben"], first_day=AT.date(), last_day=AT.date())
+    first = lead()
+    colleague = lead()
+    colleague.account = first.account  # the same company: its new owner takes this one
+    colleague.save()
+    later = [lead(), lead()]
+    won = lead()
+    stage_transition(contact=won, to_stage="customer", by_rule="deal won", at=AT)
+    contacts = [first, colleague, *later, won]
+    rule = {c.pk: f"definition v1: lead {c.pk}" for c in contacts}
+    if together:
+        moves = stage_transitions(contact_ids=rule, to_stage="mql", by_rule=rule, at=AT)
+        assert list(moves.refused) == [won.pk] and len(moves.rows) == 4
+    else:
+        for contact in contacts:
+            try:
+                stage_transition(contact=contact, to_stage="mql", by_rule=rule[contact.pk], at=AT)
+            except InvalidInput:
+                assert contact is won
+
+    assignments = list(Assignment.objects.order_by("contact_id"))
+    assert [(a.owner.email[:4], a.rule) for a in assignments] == [
+        ("anna", "round robin: Sales EMEA"),
+        ("anna", "account owner"),
+        ("cara", "round robin: Sales EMEA"),  # ben is away
+        ("anna", "round robin: Sales EMEA"),  # cara is at capacity
+    ]
+    first.account.refresh_from_db()
+    assert first.account.owner == org["anna"]
+    assert {c.pk: c.owner_id for c in Contact.objects.filter(pk__in=rule)} == {
+        **{a.contact_id: a.owner_id for a in assignments},
+        won.pk: None,
+    }
+    moved = StageTransition.objects.filter(to_stage="mql").order_by("contact_id")
+    assert [(m.contact_id, m.by_rule) for m in moved] == [
+        (a.contact_id, rule[a.contact_id]) for a in assignments
+    ]
+    assert Contact.objects.get(pk=won.pk).lifecycle_stage == "customer"
+    alerts = {n.dedupe_key: n.user_id for n in Notification.objects.all()}
+    assert alerts == {f"mql-assigned:{a.pk}": a.owner_id for a in assignments}

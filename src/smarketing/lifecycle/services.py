@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -48,53 +49,121 @@ def stage_transition(
     at: dt.datetime | None = None,
 ) -> StageTransition:
     """Move a contact to `to_stage`, recording who or what moved it and why."""
-    target = _parse_stage(to_stage)
-    if by_user is None and not by_rule:
-        raise InvalidInput("a move is made by a user or by a named rule", field="by_rule")
-    reason_obj = reason_resolve(reason)
-    # Imported here: routing imports people and lifecycle's stages, which load before it.
-    from smarketing.handoff.routing.choose import contact_for_routing
-
-    # Lock the contact so two concurrent moves cannot both read the same current stage. A move
-    # to MQL reads what routing needs with it (the owners and their teams).
-    locked = (
-        contact_for_routing(contact.pk, lock=True)
-        if target == Stage.MQL
-        else Contact.objects.select_for_update().get(pk=contact.pk)
-    )
-    current = Stage(locked.lifecycle_stage) if locked.lifecycle_stage else None
-    kind = ReasonKind(reason_obj.kind) if reason_obj else None
-    error = transition_error(current, target, kind)
-    if error:
-        raise InvalidInput(error[1], field=error[0])
-    at = at or timezone.now()
-    if locked.lifecycle_stage_at and at < locked.lifecycle_stage_at:
-        raise InvalidInput(
-            f"the move is dated {at:%Y-%m-%d %H:%M}, before the contact's last move "
-            f"({locked.lifecycle_stage_at:%Y-%m-%d %H:%M})",
-            field="at",
-        )
-    row = StageTransition.objects.create(
-        contact=locked,
-        account_id=locked.account_id,
-        from_stage=current.value if current else "",
-        to_stage=target.value,
-        at=at,
+    moves = stage_transitions(
+        contact_ids=[contact.pk],
+        to_stage=to_stage,
         by_user=by_user,
         by_rule=by_rule,
-        reason=reason_obj,
+        reason=reason,
         note=note,
+        at=at,
     )
-    Contact.objects.filter(pk=locked.pk).update(lifecycle_stage=target.value, lifecycle_stage_at=at)
-    contact.lifecycle_stage, contact.lifecycle_stage_at = target.value, at
-    locked.lifecycle_stage, locked.lifecycle_stage_at = target.value, at
-    if target == Stage.MQL:
-        # Every new MQL gets its owner by the routing rules.
-        from smarketing.handoff.routing.services import mql_route_locked
-
-        mql_route_locked(contact=locked, at=at)
-        contact.owner_id = locked.owner_id
+    if contact.pk in moves.refused:
+        raise moves.refused[contact.pk]
+    if not moves.rows:
+        raise Contact.DoesNotExist(f"no contact {contact.pk}")
+    row = moves.rows[0]
+    contact.lifecycle_stage, contact.lifecycle_stage_at = row.to_stage, row.at
+    if row.to_stage == Stage.MQL.value:
+        contact.owner_id = row.contact.owner_id
     return row
+
+
+@dataclass
+class Moves:
+    """What `stage_transitions` did: the transitions written, in contact id order, and why
+    each contact that stayed where it was could not move."""
+
+    rows: list[StageTransition] = field(default_factory=list)
+    refused: dict[int, InvalidInput] = field(default_factory=dict)
+
+
+@transaction.atomic
+def stage_transitions(
+    *,
+    contact_ids: Iterable[int],
+    to_stage: Stage | str,
+    by_user: Any = None,
+    by_rule: str | Mapping[int, str] = "",
+    reason: TransitionReason | str | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Moves:
+    """Move each contact to `to_stage`, as `stage_transition` does one: those a move is refused
+    for (the stage does not allow it, or it is dated before their last move) stay where they
+    are and the others move. `by_rule` may differ per contact (a mapping by contact id).
+
+    Each contact is locked and checked with the stage it has then, so two concurrent moves
+    cannot both read the same current stage. A new MQL gets its owner by the routing rules,
+    one after the other; the transitions, assignments and alerts are written together."""
+    target = _parse_stage(to_stage)
+    rule_of = by_rule.get if isinstance(by_rule, Mapping) else (lambda _pk: by_rule)
+    ids = sorted(set(contact_ids))
+    if by_user is None and not all(rule_of(pk) for pk in ids):
+        raise InvalidInput("a move is made by a user or by a named rule", field="by_rule")
+    reason_obj = reason_resolve(reason)
+    kind = ReasonKind(reason_obj.kind) if reason_obj else None
+    at = at or timezone.now()
+    # Imported here: routing imports people and lifecycle's stages, which load before it.
+    from smarketing.handoff.routing.choose import contacts_for_routing
+    from smarketing.handoff.routing.services import Assigner
+
+    moves = Moves()
+    if target == Stage.MQL:
+        # A move to MQL reads what routing needs with the contact (owners and their teams).
+        locked = contacts_for_routing(ids, lock=True)
+    else:
+        locked = list(Contact.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    moving = []
+    for contact in locked:
+        refusal = _refusal(contact, target, kind, at)
+        if refusal is not None:
+            moves.refused[contact.pk] = refusal
+            continue
+        current = contact.lifecycle_stage
+        moves.rows.append(
+            StageTransition(
+                contact=contact,
+                account_id=contact.account_id,
+                from_stage=current or "",
+                to_stage=target.value,
+                at=at,
+                by_user=by_user,
+                by_rule=rule_of(contact.pk),
+                reason=reason_obj,
+                note=note,
+            )
+        )
+        contact.lifecycle_stage, contact.lifecycle_stage_at = target.value, at
+        moving.append(contact)
+    stage = {"lifecycle_stage": target.value, "lifecycle_stage_at": at}
+    if target == Stage.MQL:
+        # Every new MQL gets its owner by the routing rules, the stage written with it: the
+        # next lead's routing counts reps' open leads from both.
+        assigner = Assigner(at=at)
+        for contact in moving:
+            assigner.route(contact, also=stage)
+        assigner.flush()
+    elif moving:
+        Contact.objects.filter(pk__in=[c.pk for c in moving]).update(**stage)
+    StageTransition.objects.bulk_create(moves.rows)
+    return moves
+
+
+def _refusal(
+    contact: Contact, target: Stage, kind: ReasonKind | None, at: dt.datetime
+) -> InvalidInput | None:
+    current = Stage(contact.lifecycle_stage) if contact.lifecycle_stage else None
+    error = transition_error(current, target, kind)
+    if error:
+        return InvalidInput(error[1], field=error[0])
+    if contact.lifecycle_stage_at and at < contact.lifecycle_stage_at:
+        return InvalidInput(
+            f"the move is dated {at:%Y-%m-%d %H:%M}, before the contact's last move "
+            f"({contact.lifecycle_stage_at:%Y-%m-%d %H:%M})",
+            field="at",
+        )
+    return None
 
 
 def stage_derive(*, contact: Contact) -> tuple[str, dt.datetime | None]:

@@ -5,6 +5,8 @@ can make notify() fail."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +33,20 @@ HISTORY_AFTER = dt.timedelta(days=1)
 DIGEST_HOUR = dt.time(8, 0)
 
 
+@dataclass(frozen=True)
+class Alert:
+    """What `notify` records, for `notify_many`."""
+
+    user: Any
+    kind: AlertKind | str
+    title: str
+    body: str = ""
+    url: str = ""
+    contact: Any = None
+    dedupe_key: str | None = None
+    at: dt.datetime | None = None
+
+
 def notify(
     *,
     user: Any,
@@ -44,38 +60,80 @@ def notify(
 ) -> Notification | None:
     """Record an alert for `user`. With `dedupe_key`, an alert already recorded under that key
     is not recorded again (returns None), whichever worker got there first."""
-    kind = AlertKind(kind)
+    alert = Alert(user, kind, title, body, url, contact, dedupe_key, at)
     now = timezone.now()
-    created_at = at or now
     pref = preference_get(user=user)
-    muted = kind.value in pref.muted_kinds
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                user=user,
-                kind=kind,
-                title=title[:300],
-                body=body,
-                url=url,
-                contact=contact,
-                dedupe_key=dedupe_key,
-                created_at=created_at,
-                # A muted kind stays on the notifications page but does not ring the bell, and
-                # neither does history recorded long after it happened (an import, the demo's
-                # past year): it is on the page, not news.
-                read_at=created_at if muted or now - created_at > HISTORY_AFTER else None,
-            )
-            if not muted and now - created_at <= STALE_AFTER:
-                planned = deliveries_plan(notification=notification, pref=pref, now=now)
-                if any(d.due_at <= now for d in planned):
-                    # Told at once, not at the next minute's sweep; the sweep still catches it
-                    # if this enqueue is lost.
-                    transaction.on_commit(_send_soon)
+            notification = _notification(alert, pref, now)
+            notification.save(force_insert=True)
+            _deliveries_write([(notification, pref)], now)
             return notification
     except IntegrityError:
         if dedupe_key is not None and Notification.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
+
+
+def notify_many(alerts: Sequence[Alert]) -> list[Notification | None]:
+    """`notify` for each alert, written together: each user's preferences read once, one insert
+    for the notifications and one for their deliveries (the new MQLs of an event batch). When
+    a dedupe key is taken already, they are recorded one by one, as `notify` does."""
+    if not alerts:
+        return []
+    now = timezone.now()
+    prefs: dict[int, NotificationPreference] = {}
+    made = []
+    for alert in alerts:
+        pref = prefs.get(alert.user.pk)
+        if pref is None:
+            pref = prefs[alert.user.pk] = preference_get(user=alert.user)
+        made.append((_notification(alert, pref, now), pref))
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create([n for n, _ in made])
+            _deliveries_write(made, now)
+    except IntegrityError:
+        return [notify(**vars(alert)) for alert in alerts]
+    return [n for n, _ in made]
+
+
+def _notification(alert: Alert, pref: NotificationPreference, now: dt.datetime) -> Notification:
+    kind = AlertKind(alert.kind)
+    created_at = alert.at or now
+    return Notification(
+        user=alert.user,
+        kind=kind,
+        title=alert.title[:300],
+        body=alert.body,
+        url=alert.url,
+        contact=alert.contact,
+        dedupe_key=alert.dedupe_key,
+        created_at=created_at,
+        # A muted kind stays on the notifications page but does not ring the bell, and neither
+        # does history recorded long after it happened (an import, the demo's past year): it
+        # is on the page, not news.
+        read_at=created_at
+        if kind.value in pref.muted_kinds or now - created_at > HISTORY_AFTER
+        else None,
+    )
+
+
+def _deliveries_write(
+    made: Sequence[tuple[Notification, NotificationPreference]], now: dt.datetime
+) -> None:
+    """The deliveries of alerts just recorded, in one insert; a send is queued for when the
+    transaction commits if one of them is due now."""
+    rows = []
+    for notification, pref in made:
+        muted = notification.kind in pref.muted_kinds
+        if not muted and now - notification.created_at <= STALE_AFTER:
+            rows += _deliveries(notification=notification, pref=pref, now=now)
+    Delivery.objects.bulk_create(rows)
+    if any(d.due_at <= now for d in rows):
+        # Told at once, not at the next minute's sweep; the sweep still catches it if this
+        # enqueue is lost.
+        transaction.on_commit(_send_soon)
 
 
 def _send_soon() -> None:
@@ -84,11 +142,9 @@ def _send_soon() -> None:
     deliveries_send_soon()
 
 
-def deliveries_plan(
+def _deliveries(
     *, notification: Notification, pref: NotificationPreference, now: dt.datetime
 ) -> list[Delivery]:
-    """One Delivery per outside channel the user chose, due now, after their quiet hours, or at
-    their next digest."""
     user = notification.user
     team = user.team
     tz = team.timezone if team else "UTC"
@@ -110,7 +166,7 @@ def deliveries_plan(
     for row in rows:
         row.notification = notification
         row.created_at = now
-    return Delivery.objects.bulk_create(rows)
+    return rows
 
 
 def email_configured() -> bool:

@@ -27,7 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from smarketing.errors import InvalidInput
-from smarketing.lifecycle.services import stage_transition
+from smarketing.lifecycle.services import stage_transitions
 from smarketing.lifecycle.stages import Stage
 from smarketing.people.models import Contact
 from smarketing.scoring import rules
@@ -420,32 +420,29 @@ def _promote(
     version: int,
     now: dt.datetime,
 ) -> int:
-    """Move each contact that meets the criteria and is not yet with sales to MQL, by rule.
-    Routing reads its configuration once for all of them."""
+    """Move each contact that meets the criteria and is not yet with sales to MQL, by rule, all
+    in one `stage_transitions`; routing reads its configuration once for all of them."""
     from smarketing.handoff.routing.choose import routing_config_kept
 
     stages = {c.contact_id: c.lifecycle_stage for c in contacts}
+    moves = {
+        result.contact_id: mql_by_rule(
+            version=version,
+            criterion=next(g.mql_criterion for g in result.groups if g.mql_criterion is not None),
+        )
+        for result in results
+        if result.is_mql and stages.get(result.contact_id) in PROMOTABLE
+    }
+    if not moves:
+        return 0
     with routing_config_kept():
-        promoted = 0
-        for result in results:
-            if not result.is_mql or stages.get(result.contact_id) not in PROMOTABLE:
-                continue
-            criterion = next(g.mql_criterion for g in result.groups if g.mql_criterion is not None)
-            try:
-                # The stage is checked again under the contact's lock: sales may have moved it
-                # since it was read. A refusal leaves nothing written (the move is atomic itself).
-                stage_transition(
-                    contact=Contact(pk=result.contact_id),
-                    to_stage=Stage.MQL,
-                    by_rule=mql_by_rule(version=version, criterion=criterion),
-                    at=now,
-                )
-            except InvalidInput as exc:
-                # Moved on meanwhile, or its last move is dated after `now`: it stays where it is.
-                logger.info("contact %s not moved to MQL: %s", result.contact_id, exc)
-                continue
-            promoted += 1
-        return promoted
+        # The stage is checked again under each contact's lock: sales may have moved it since
+        # it was read. A contact refused stays where it is; the others move.
+        done = stage_transitions(contact_ids=moves, to_stage=Stage.MQL, by_rule=moves, at=now)
+    for contact_id, refusal in done.refused.items():
+        # Moved on meanwhile, or its last move is dated after `now`.
+        logger.info("contact %s not moved to MQL: %s", contact_id, refusal)
+    return len(done.rows)
 
 
 _ACCOUNTS = CurrentAccountScore._meta.db_table
