@@ -127,6 +127,7 @@ class CurrentContactScore(models.Model):
 
     class Meta:
         constraints = [
+            # On PostgreSQL its index also carries version and engagement (migration 0006).
             models.UniqueConstraint(fields=["contact", "group"], name="current_score_once")
         ]
         indexes = [

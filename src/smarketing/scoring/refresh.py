@@ -191,18 +191,38 @@ _HISTORY_COLUMNS = 'contact_id, "group", version, fit, engagement, total, grade,
 # PostgreSQL: the rows are copied (COPY) into a temporary table, then upserted from it in one
 # statement, a third quicker than unpacking one JSON document per chunk. SQLite, in this
 # process, takes plain rows (executemany).
-_STAGED = "scoring_current_staged"
+
+
+@dataclass(frozen=True)
+class Staging:
+    """A temporary table the rows of an upsert are copied into (made once per connection,
+    emptied at each commit), and the upsert from it, taking the stamp as its one parameter."""
+
+    table: str
+    columns: str
+    types: str
+    upsert: str
+
+    def create(self) -> str:
+        return (
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.table} ({self.types}) "
+            "ON COMMIT DELETE ROWS"
+        )
+
+
 _STAGED_COLUMNS = _COLUMNS.removesuffix(", computed_at")
-_STAGE = f"""
-    CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGED} (
-        contact_id bigint, "group" text, version integer, fit float8, engagement float8,
+CONTACTS_STAGED = Staging(
+    table="scoring_current_staged",
+    columns=_STAGED_COLUMNS,
+    types="""contact_id bigint, "group" text, version integer, fit float8, engagement float8,
         total float8, grade text, is_mql boolean, mql_reason text, predicted float8,
-        explanation jsonb
-    ) ON COMMIT DELETE ROWS"""
-UPSERT = {
-    "postgresql": f"""
-        INSERT INTO {_CURRENT} ({_COLUMNS}) SELECT {_STAGED_COLUMNS}, %s FROM {_STAGED}
+        explanation jsonb""",
+    upsert=f"""
+        INSERT INTO {_CURRENT} ({_COLUMNS}) SELECT {_STAGED_COLUMNS}, %s FROM scoring_current_staged
         ON CONFLICT (contact_id, "group") DO UPDATE SET {_UPDATE}""",
+)
+UPSERT = {
+    "postgresql": CONTACTS_STAGED.upsert,
     "sqlite": f"""
         INSERT INTO {_CURRENT} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
         ON CONFLICT (contact_id, "group") DO UPDATE SET {_UPDATE}""",
@@ -309,7 +329,7 @@ def _store_write(stored: Stored, *, cause: ScoreCause) -> None:
                 cursor.executemany(APPEND["sqlite"], [[*h, stamp, str(cause)] for h in history])
         else:
             if rows:
-                _upsert_postgresql(cursor, rows, stamp, upsert)
+                _upsert_postgresql(cursor, rows, stamp, CONTACTS_STAGED, upsert)
             if history:
                 cursor.execute(
                     APPEND["postgresql"],
@@ -318,14 +338,14 @@ def _store_write(stored: Stored, *, cause: ScoreCause) -> None:
 
 
 def _upsert_postgresql(
-    cursor: CursorWrapper, rows: list[list[object]], stamp: object, upsert: str
+    cursor: CursorWrapper, rows: list[list[object]], stamp: object, staging: Staging, upsert: str
 ) -> None:
-    """COPY the rows into the temporary table (made once per connection, emptied at each
-    commit, and here for an earlier chunk of the same transaction), then upsert them from
-    it. The COPY goes through psycopg's own cursor: Django's has none."""
-    cursor.execute(_STAGE)
-    cursor.execute(f"DELETE FROM {_STAGED}")
-    with cursor.cursor.copy(f"COPY {_STAGED} ({_STAGED_COLUMNS}) FROM STDIN") as copy:
+    """COPY the rows into the staging table (emptied first: an earlier chunk of the same
+    transaction may have left rows in it), then upsert them from it. The COPY goes through
+    psycopg's own cursor: Django's has none."""
+    cursor.execute(staging.create())
+    cursor.execute(f"DELETE FROM {staging.table}")
+    with cursor.cursor.copy(f"COPY {staging.table} ({staging.columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
     cursor.execute(upsert, [stamp])
@@ -342,14 +362,6 @@ def _scores_before(ids: Sequence[int]) -> dict[tuple[int, str], tuple[object, ..
         (cid, group): (version, fit, engagement, total, grade, bool(is_mql), parse(at))
         for cid, group, version, fit, engagement, total, grade, is_mql, at in found
     }
-
-
-def _rows_json(rows: list[list[object]]) -> str:
-    """An upsert's rows as one JSON array; each row's last item, its explanation, is JSON text
-    already."""
-    dumps = json.dumps
-    parts = [f"{dumps(row[:-1], separators=(',', ':'))[:-1]},{row[-1]}]" for row in rows]
-    return "[" + ",".join(parts) + "]"
 
 
 _PIECES: dict[tuple[str, str, str], tuple[str, str]] = {}
@@ -454,13 +466,19 @@ _ACCOUNT_SUMS = f"""
 """
 _ACCOUNT_COLUMNS = 'account_id, "group", version, fit, engagement, total, explanation, computed_at'
 _ACCOUNT_SET = ", ".join(f"{c} = excluded.{c}" for c in _ACCOUNT_UPDATE)
-ACCOUNT_UPSERT = {
-    "postgresql": f"""
+_ACCOUNT_STAGED_COLUMNS = _ACCOUNT_COLUMNS.removesuffix(", computed_at")
+ACCOUNTS_STAGED = Staging(
+    table="scoring_account_staged",
+    columns=_ACCOUNT_STAGED_COLUMNS,
+    types="""account_id bigint, "group" text, version integer, fit float8, engagement float8,
+        total float8, explanation jsonb""",
+    upsert=f"""
         INSERT INTO {_ACCOUNTS} ({_ACCOUNT_COLUMNS})
-        SELECT (r->>0)::bigint, r->>1, (r->>2)::integer, (r->>3)::float8, (r->>4)::float8,
-               (r->>5)::float8, r->6, %s
-        FROM jsonb_array_elements(%s::jsonb) AS r
+        SELECT {_ACCOUNT_STAGED_COLUMNS}, %s FROM scoring_account_staged
         ON CONFLICT (account_id, "group") DO UPDATE SET {_ACCOUNT_SET}""",
+)
+ACCOUNT_UPSERT = {
+    "postgresql": ACCOUNTS_STAGED.upsert,
     "sqlite": f"""
         INSERT INTO {_ACCOUNTS} ({_ACCOUNT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
         ON CONFLICT (account_id, "group") DO UPDATE SET {_ACCOUNT_SET}""",
@@ -509,7 +527,7 @@ def _accounts_refresh(
                 if connection.vendor == "sqlite":
                     cursor.executemany(ACCOUNT_UPSERT["sqlite"], [[*r, stamp] for r in rows])
                 else:
-                    cursor.execute(ACCOUNT_UPSERT["postgresql"], [stamp, _rows_json(rows)])
+                    _upsert_postgresql(cursor, rows, stamp, ACCOUNTS_STAGED, ACCOUNTS_STAGED.upsert)
         written += len(rows)
     return written
 
