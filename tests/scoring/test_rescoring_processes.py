@@ -13,7 +13,13 @@ from huey.contrib.djhuey import HUEY
 from smarketing.scoring import rescoring_processes as processes
 from smarketing.scoring import rules
 from smarketing.scoring.facts import contact_facts_many, touchpoint_facts_by_contact
-from smarketing.scoring.models import CurrentContactScore, RescoringRun, RunStatus, ScoreCause
+from smarketing.scoring.models import (
+    CurrentAccountScore,
+    CurrentContactScore,
+    RescoringRun,
+    RunStatus,
+    ScoreCause,
+)
 from smarketing.scoring.refresh import rescoring_processes, scores_refresh
 from smarketing.scoring.rescoring_processes import id_batches
 from smarketing.scoring.scores import definition_in_force
@@ -103,3 +109,12 @@ def test_a_run_over_two_processes_rescores_everyone_as_the_engine_does(
         assert (row.fit, row.engagement, row.total) == (again.fit, again.engagement, again.total)
         assert row.explanation == [r.to_dict() for r in again.explanation]
     assert {s.fit for s in stored.values()} >= {-40.0}  # the stricter rule counted
+    # Every account's score was written under the new version, its engagement its contacts'.
+    accounts = {c.account_id: c for c in contacts}
+    kept = {
+        a.account_id: a for a in CurrentAccountScore.objects.filter(account_id__in=list(accounts))
+    }
+    assert set(kept) == set(accounts)
+    for account_id, account in kept.items():
+        assert account.version == live.number
+        assert account.engagement == stored[accounts[account_id].pk].engagement

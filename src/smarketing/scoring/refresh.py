@@ -341,14 +341,16 @@ def _upsert_postgresql(
     cursor: CursorWrapper, rows: list[list[object]], stamp: object, staging: Staging, upsert: str
 ) -> None:
     """COPY the rows into the staging table (emptied first: an earlier chunk of the same
-    transaction may have left rows in it), then upsert them from it. The COPY goes through
-    psycopg's own cursor: Django's has none."""
-    cursor.execute(staging.create())
-    cursor.execute(f"DELETE FROM {staging.table}")
-    with cursor.cursor.copy(f"COPY {staging.table} ({staging.columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-    cursor.execute(upsert, [stamp])
+    transaction may have left rows in it), then upsert them from it, in one transaction: in
+    autocommit the staged rows would be gone (ON COMMIT DELETE ROWS) before the upsert. The
+    COPY goes through psycopg's own cursor: Django's has none."""
+    with transaction.atomic():
+        cursor.execute(staging.create())
+        cursor.execute(f"DELETE FROM {staging.table}")
+        with cursor.cursor.copy(f"COPY {staging.table} ({staging.columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(upsert, [stamp])
 
 
 def _scores_before(ids: Sequence[int]) -> dict[tuple[int, str], tuple[object, ...]]:
