@@ -17,7 +17,9 @@ identities and ~8 touchpoints per contact on average (skewed). Then, through the
    executemany in one transaction).
 3. **Incremental**: tracking events of known contacts stored with `events_ingest` and processed
    with `events_process` in batches, with and without the scoring step (see scoring_events.py);
-   the difference per event is what scoring costs.
+   the difference per event is what scoring costs. They start from the state a live install
+   is in a minute after the full rescoring: on PostgreSQL, vacuumed (as autovacuum does),
+   rather than with autovacuum starting at a random moment of the measured rounds.
 
     .venv/bin/python bench/scoring.py [--sizes 100000,1000000] [--backends sqlite,postgres]
         [--events 20000] [--batch 500] [--engine-sample 100000] [--promote] [--profile]

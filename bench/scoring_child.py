@@ -75,6 +75,7 @@ def main() -> None:
     say("raw I/O limit: the same reads in one scan, the same writes bulk-inserted")
     result["limit"] = scoring_limits.io_limit(written=result["rescoring"]["written"])
     if settings["events"]:
+        scoring_measure.settle()
         say(f"incremental: {settings['events']:,} events in batches, with and without scoring")
         result["incremental"] = scoring_events.incremental_measure(
             events=settings["events"],
