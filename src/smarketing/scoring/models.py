@@ -143,7 +143,11 @@ class ScoreChange(models.Model):
     """One point of a contact's score history in a group; appended when the score changes,
     never updated."""
 
-    contact = models.ForeignKey("people.Contact", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: (contact, at) below serves lookups by contact, and one index fewer
+    # to write per history point.
+    contact = models.ForeignKey(
+        "people.Contact", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     group = models.CharField(max_length=50)
     at = models.DateTimeField()
     version = models.PositiveIntegerField()
