@@ -96,9 +96,14 @@ def _sqlite(path: Path) -> dict[str, object]:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
         "OPTIONS": {
-            # WAL lets the web process read while the queue consumer writes.
+            # WAL lets the web process read while the queue consumer writes. The WAL is copied
+            # back into the database (a checkpoint) every 10,000 pages (40 MB) instead of 1,000:
+            # a batch of events dirties more than 1,000, so it paid a checkpoint at every commit,
+            # rewriting pages the next batch changes again (event processing: a third less time
+            # committing).
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; "
+                "PRAGMA wal_autocheckpoint=10000;"
             ),
             "transaction_mode": "IMMEDIATE",
         },
