@@ -109,3 +109,23 @@ def test_won_deal_makes_every_contact_of_the_account_a_customer(rep):
     assert stages[bystander.pk] == ""
     row = champion.transitions.first()
     assert (row.from_stage, row.by_rule) == ("opportunity", "deal won: Acme")
+
+
+def test_many_moves_in_one_call_each_checked_on_its_own(rep):
+    moved, late = ContactFactory(), ContactFactory()
+    lifecycle.stage_transition(
+        contact=late, to_stage="subscriber", by_rule="newsletter", at=days_ago(1)
+    )
+
+    moves = lifecycle.stage_transitions(
+        contact_ids=[late.pk, moved.pk, moved.pk], to_stage="lead", by_user=rep, at=days_ago(2)
+    )
+
+    assert [(r.contact_id, r.by_user, r.by_rule) for r in moves.rows] == [(moved.pk, rep, "")]
+    assert list(moves.refused) == [late.pk]
+    assert list(moves.refused[late.pk].errors) == ["at"]
+    assert Contact.objects.get(pk=moved.pk).lifecycle_stage == "lead"
+    assert StageTransition.objects.filter(contact=late).count() == 1
+    with pytest.raises(InvalidInput) as exc:
+        lifecycle.stage_transitions(contact_ids=[moved.pk], to_stage="mql", by_rule={})
+    assert list(exc.value.errors) == ["by_rule"]

@@ -97,7 +97,11 @@ def stage_transitions(
     cannot both read the same current stage. A new MQL gets its owner by the routing rules,
     one after the other; the transitions, assignments and alerts are written together."""
     target = _parse_stage(to_stage)
-    rule_of = by_rule.get if isinstance(by_rule, Mapping) else (lambda _pk: by_rule)
+    per_contact = by_rule if isinstance(by_rule, Mapping) else None
+
+    def rule_of(contact_id: int) -> str:
+        return str(by_rule) if per_contact is None else per_contact.get(contact_id, "")
+
     ids = sorted(set(contact_ids))
     if by_user is None and not all(rule_of(pk) for pk in ids):
         raise InvalidInput("a move is made by a user or by a named rule", field="by_rule")
