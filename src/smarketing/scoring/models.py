@@ -167,8 +167,10 @@ class ScoreChange(models.Model):
 class CurrentAccountScore(models.Model):
     """An account's latest score in one group: account fit plus its contacts' engagement."""
 
+    # No index of its own: the unique (account, group) serves lookups by account, and an index
+    # fewer to write (on PostgreSQL every update of the total writes each index again).
     account = models.ForeignKey(
-        "people.Account", on_delete=models.CASCADE, related_name="current_scores"
+        "people.Account", on_delete=models.CASCADE, related_name="current_scores", db_index=False
     )
     group = models.CharField(max_length=50)
     version = models.PositiveIntegerField()
