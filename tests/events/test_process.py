@@ -226,8 +226,8 @@ def test_a_batchs_query_count_does_not_grow_with_its_size(send, process, django_
     process()
     # Claim, identities, campaigns, insert, sources, mark processed, the savepoint's two, and
     # the three lookup tables read once per call; on PostgreSQL also the workers' lock and
-    # the scores' staging table, made and emptied (the COPY into it goes past Django's cursor,
-    # uncounted).
+    # the staging tables of the contacts' and the account's scores, each made and emptied in
+    # one statement (the COPY into them goes past Django's cursor, uncounted).
     # Then rescoring the touched contact: the live version, facts, touchpoints, predictions,
     # scores before, upsert (no history point: page views of "/" score nothing), and the
     # account's facts, its contacts' scores and upsert. Then one query for prospect alerts

@@ -341,12 +341,13 @@ def _upsert_postgresql(
     cursor: CursorWrapper, rows: list[list[object]], stamp: object, staging: Staging, upsert: str
 ) -> None:
     """COPY the rows into the staging table (emptied first: an earlier chunk of the same
-    transaction may have left rows in it), then upsert them from it, in one transaction: in
-    autocommit the staged rows would be gone (ON COMMIT DELETE ROWS) before the upsert. The
-    COPY goes through psycopg's own cursor: Django's has none."""
-    with transaction.atomic():
-        cursor.execute(staging.create())
-        cursor.execute(f"DELETE FROM {staging.table}")
+    transaction may have left rows in it), then upsert them from it, in a transaction: in
+    autocommit the staged rows would be gone (ON COMMIT DELETE ROWS) before the upsert. Inside
+    one already, no savepoint is needed: a failure fails the enclosing transaction. The COPY
+    goes through psycopg's own cursor: Django's has none."""
+    with transaction.atomic(savepoint=False):
+        # One round trip: psycopg sends statements without parameters together.
+        cursor.execute(f"{staging.create()}; DELETE FROM {staging.table}")
         with cursor.cursor.copy(f"COPY {staging.table} ({staging.columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
