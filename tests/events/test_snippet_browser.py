@@ -59,6 +59,10 @@ class Website:
     page: Any = None
     requests: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
+    # What went wrong on the way to the server, for a failure's message: failed requests and
+    # answers other than 2xx. A beacon sent by a page being left shows as net::ERR_ABORTED to
+    # the page even when it is delivered.
+    trouble: list[str] = field(default_factory=list)
 
     def html(self, title: str, body: str = "") -> str:
         return (
@@ -85,7 +89,10 @@ class Website:
                 if condition():
                     return
             if time.monotonic() > deadline:
-                pytest.fail(f"not stored within {timeout} s: {what}")
+                pytest.fail(
+                    f"not stored within {timeout} s: {what}; "
+                    f"trouble on the way: {self.trouble or 'none seen'}"
+                )
             self.page.wait_for_timeout(50)
 
 
@@ -121,6 +128,11 @@ def website(browser, live_server, write_key, one_at_a_time) -> Iterator[Website]
 
     context.route("**/*", handle)
     site.page = context.new_page()
+    site.page.on("requestfailed", lambda r: site.trouble.append(f"{r.method} {r.url}: {r.failure}"))
+    site.page.on(
+        "response",
+        lambda r: r.ok or site.trouble.append(f"{r.request.method} {r.url}: {r.status}"),
+    )
     site.page.set_default_timeout(15_000)
     yield site
     context.close()
