@@ -60,15 +60,8 @@ def notify(
 ) -> Notification | None:
     """Record an alert for `user`. With `dedupe_key`, an alert already recorded under that key
     is not recorded again (returns None), whichever worker got there first."""
-    alert = Alert(user, kind, title, body, url, contact, dedupe_key, at)
-    now = timezone.now()
-    pref = preference_get(user=user)
     try:
-        with transaction.atomic():
-            notification = _notification(alert, pref, now)
-            notification.save(force_insert=True)
-            _deliveries_write([(notification, pref)], now)
-            return notification
+        return _recorded([Alert(user, kind, title, body, url, contact, dedupe_key, at)])[0]
     except IntegrityError:
         if dedupe_key is not None and Notification.objects.filter(dedupe_key=dedupe_key).exists():
             return None
@@ -76,11 +69,19 @@ def notify(
 
 
 def notify_many(alerts: Sequence[Alert]) -> list[Notification | None]:
-    """`notify` for each alert, written together: each user's preferences read once, one insert
-    for the notifications and one for their deliveries (the new MQLs of an event batch). When
-    a dedupe key is taken already, they are recorded one by one, as `notify` does."""
+    """`notify` for each alert, written together (the new MQLs of an event batch). When a
+    dedupe key is taken already, they are recorded one by one, as `notify` does."""
     if not alerts:
         return []
+    try:
+        return list(_recorded(alerts))
+    except IntegrityError:
+        return [notify(**vars(alert)) for alert in alerts]
+
+
+def _recorded(alerts: Sequence[Alert]) -> list[Notification]:
+    """The alerts' notifications and deliveries, each user's preferences read once, in one
+    insert each and one transaction (a taken dedupe key leaves nothing written)."""
     now = timezone.now()
     prefs: dict[int, NotificationPreference] = {}
     made = []
@@ -89,12 +90,9 @@ def notify_many(alerts: Sequence[Alert]) -> list[Notification | None]:
         if pref is None:
             pref = prefs[alert.user.pk] = preference_get(user=alert.user)
         made.append((_notification(alert, pref, now), pref))
-    try:
-        with transaction.atomic():
-            Notification.objects.bulk_create([n for n, _ in made])
-            _deliveries_write(made, now)
-    except IntegrityError:
-        return [notify(**vars(alert)) for alert in alerts]
+    with transaction.atomic():
+        Notification.objects.bulk_create([n for n, _ in made])
+        _deliveries_write(made, now)
     return [n for n, _ in made]
 
 
