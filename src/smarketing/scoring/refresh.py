@@ -188,20 +188,22 @@ _COLUMNS = (
 )
 _UPDATE = ", ".join(f"{c} = excluded.{c}" for c in _CONTACT_UPDATE)
 _HISTORY_COLUMNS = 'contact_id, "group", version, fit, engagement, total, grade, at, cause'
-# PostgreSQL: the rows are copied (COPY) into a temporary table, then upserted from it in one
-# statement, a third quicker than unpacking one JSON document per chunk. SQLite, in this
-# process, takes plain rows (executemany).
 
 
 @dataclass(frozen=True)
 class Staging:
-    """A temporary table the rows of an upsert are copied into (made once per connection,
-    emptied at each commit), and the upsert from it, taking the stamp as its one parameter."""
+    """On PostgreSQL, a temporary table the rows of an upsert are copied into (COPY; made once
+    per connection, emptied at each commit), and the upsert from it, taking the stamp as its
+    one parameter: a third quicker than unpacking one JSON document per chunk. SQLite, in this
+    process, takes plain rows (executemany)."""
 
     table: str
-    columns: str
-    types: str
+    types: str  # the columns with their types, in the order the rows hold them
     upsert: str
+
+    @property
+    def columns(self) -> str:
+        return ", ".join(part.split()[0] for part in self.types.split(","))
 
     def create(self) -> str:
         return (
@@ -213,7 +215,6 @@ class Staging:
 _STAGED_COLUMNS = _COLUMNS.removesuffix(", computed_at")
 CONTACTS_STAGED = Staging(
     table="scoring_current_staged",
-    columns=_STAGED_COLUMNS,
     types="""contact_id bigint, "group" text, version integer, fit float8, engagement float8,
         total float8, grade text, is_mql boolean, mql_reason text, predicted float8,
         explanation jsonb""",
@@ -329,7 +330,7 @@ def _store_write(stored: Stored, *, cause: ScoreCause) -> None:
                 cursor.executemany(APPEND["sqlite"], [[*h, stamp, str(cause)] for h in history])
         else:
             if rows:
-                _upsert_postgresql(cursor, rows, stamp, CONTACTS_STAGED, upsert)
+                _upsert_postgresql(cursor, CONTACTS_STAGED, rows, stamp, upsert=upsert)
             if history:
                 cursor.execute(
                     APPEND["postgresql"],
@@ -338,10 +339,16 @@ def _store_write(stored: Stored, *, cause: ScoreCause) -> None:
 
 
 def _upsert_postgresql(
-    cursor: CursorWrapper, rows: list[list[object]], stamp: object, staging: Staging, upsert: str
+    cursor: CursorWrapper,
+    staging: Staging,
+    rows: list[list[object]],
+    stamp: object,
+    *,
+    upsert: str | None = None,
 ) -> None:
     """COPY the rows into the staging table (emptied first: an earlier chunk of the same
-    transaction may have left rows in it), then upsert them from it, in a transaction: in
+    transaction may have left rows in it), then upsert them from it (`upsert`, or the
+    staging's own), in a transaction: in
     autocommit the staged rows would be gone (ON COMMIT DELETE ROWS) before the upsert. Inside
     one already, no savepoint is needed: a failure fails the enclosing transaction. The COPY
     goes through psycopg's own cursor: Django's has none."""
@@ -351,7 +358,7 @@ def _upsert_postgresql(
         with cursor.cursor.copy(f"COPY {staging.table} ({staging.columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        cursor.execute(upsert, [stamp])
+        cursor.execute(upsert or staging.upsert, [stamp])
 
 
 def _scores_before(ids: Sequence[int]) -> dict[tuple[int, str], tuple[object, ...]]:
@@ -472,7 +479,6 @@ _ACCOUNT_SET = ", ".join(f"{c} = excluded.{c}" for c in _ACCOUNT_UPDATE)
 _ACCOUNT_STAGED_COLUMNS = _ACCOUNT_COLUMNS.removesuffix(", computed_at")
 ACCOUNTS_STAGED = Staging(
     table="scoring_account_staged",
-    columns=_ACCOUNT_STAGED_COLUMNS,
     types="""account_id bigint, "group" text, version integer, fit float8, engagement float8,
         total float8, explanation jsonb""",
     upsert=f"""
@@ -480,12 +486,9 @@ ACCOUNTS_STAGED = Staging(
         SELECT {_ACCOUNT_STAGED_COLUMNS}, %s FROM scoring_account_staged
         ON CONFLICT (account_id, "group") DO UPDATE SET {_ACCOUNT_SET}""",
 )
-ACCOUNT_UPSERT = {
-    "postgresql": ACCOUNTS_STAGED.upsert,
-    "sqlite": f"""
-        INSERT INTO {_ACCOUNTS} ({_ACCOUNT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-        ON CONFLICT (account_id, "group") DO UPDATE SET {_ACCOUNT_SET}""",
-}
+ACCOUNT_UPSERT_SQLITE = f"""
+    INSERT INTO {_ACCOUNTS} ({_ACCOUNT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (account_id, "group") DO UPDATE SET {_ACCOUNT_SET}"""
 
 
 def _accounts_refresh(
@@ -528,9 +531,9 @@ def _accounts_refresh(
         if rows:
             with connection.cursor() as cursor:
                 if connection.vendor == "sqlite":
-                    cursor.executemany(ACCOUNT_UPSERT["sqlite"], [[*r, stamp] for r in rows])
+                    cursor.executemany(ACCOUNT_UPSERT_SQLITE, [[*r, stamp] for r in rows])
                 else:
-                    _upsert_postgresql(cursor, rows, stamp, ACCOUNTS_STAGED, ACCOUNTS_STAGED.upsert)
+                    _upsert_postgresql(cursor, ACCOUNTS_STAGED, rows, stamp)
         written += len(rows)
     return written
 
