@@ -48,8 +48,11 @@ def settle() -> None:
     lets index-only scans skip the rows). SQLite keeps no dead versions: statistics only."""
     from django.db import connection
 
+    if connection.vendor != "postgresql":
+        analyze()
+        return
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE)" if connection.vendor == "postgresql" else "ANALYZE")
+        cursor.execute("VACUUM (ANALYZE)")
 
 
 class Cpu:
