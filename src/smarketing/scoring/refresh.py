@@ -474,6 +474,8 @@ _ACCOUNT_SUMS = f"""
     WHERE s.version = %s AND c.account_id IN ({{}})
     GROUP BY c.account_id, s."group"
 """
+# Every account's sums in one pass over the scores: what a full rescoring needs.
+_ACCOUNT_SUMS_ALL = _ACCOUNT_SUMS.replace("IN ({})", "IS NOT NULL")
 _ACCOUNT_COLUMNS = 'account_id, "group", version, fit, engagement, total, explanation, computed_at'
 _ACCOUNT_SET = ", ".join(f"{c} = excluded.{c}" for c in _ACCOUNT_UPDATE)
 _ACCOUNT_STAGED_COLUMNS = _ACCOUNT_COLUMNS.removesuffix(", computed_at")
@@ -492,27 +494,40 @@ ACCOUNT_UPSERT_SQLITE = f"""
 
 
 def _accounts_refresh(
-    ids: Sequence[int], *, version: int, definition: rules.Definition, now: dt.datetime
+    ids: Sequence[int],
+    *,
+    version: int,
+    definition: rules.Definition,
+    now: dt.datetime,
+    every: bool = False,
 ) -> int:
     """Store each account's fit (its account.* rules) and engagement (the sum of its contacts'
     stored engagement, held within the account cap) per group. The sums come from one
-    aggregate query per chunk; the engagement rows per rule are put together on read
-    (`account_score_explained`), so a contact's activity does not re-read its whole account.
-    Plain cursors and one upsert per chunk, as for contacts."""
+    aggregate query per chunk (`every`: `ids` are all the accounts with contacts, and one
+    pass over all the scores sums them); the engagement rows per rule are put together on
+    read (`account_score_explained`), so a contact's activity does not re-read its whole
+    account. Plain cursors and one upsert per chunk in a transaction of its own (outside one,
+    SQLite would commit each row), as for contacts."""
     scorer = rules.scorer_for(definition)
     cap = definition.account.engagement_cap
     groups = [g.id for g in definition.score_groups()]
     stamp = connection.ops.adapt_datetimefield_value(now)
     written = 0
+    sums: dict[tuple[int, str], float] = {}
+    if every:
+        with connection.cursor() as cursor:
+            cursor.execute(_ACCOUNT_SUMS_ALL, [version])
+            sums = {(aid, group): engagement for aid, group, engagement in cursor.fetchall()}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         facts = account_facts_many(chunk)
-        found = rows_for_ids(_ACCOUNT_SUMS, chunk, first=[version])
-        sums = {(aid, group): engagement for aid, group, engagement in found}
+        if not every:
+            found = rows_for_ids(_ACCOUNT_SUMS, chunk, first=[version])
+            sums = {(aid, group): engagement for aid, group, engagement in found}
         rows = []
         for account_id, account in facts.items():
-            fit_only = scorer.score_account(account=account, contact_scores=()).default
-            explanation = explanation_json(fit_only.explanation)
+            fit, fit_rows = scorer.account_fit(account)
+            explanation = explanation_json(fit_rows)
             for group in groups:
                 engagement = sums.get((account_id, group)) or 0.0
                 if cap is not None and abs(engagement) > cap:
@@ -522,14 +537,14 @@ def _accounts_refresh(
                         account_id,
                         group,
                         version,
-                        fit_only.fit,
+                        fit,
                         engagement,
-                        fit_only.fit + engagement,
+                        fit + engagement,
                         explanation,
                     ]
                 )
         if rows:
-            with connection.cursor() as cursor:
+            with transaction.atomic(), connection.cursor() as cursor:
                 if connection.vendor == "sqlite":
                     cursor.executemany(ACCOUNT_UPSERT_SQLITE, [[*r, stamp] for r in rows])
                 else:
@@ -680,7 +695,11 @@ def _rescore_everyone(run: RescoringRun) -> None:
         )
     account_ids = Contact.objects.filter(account__isnull=False).values_list("account_id", flat=True)
     _accounts_refresh(
-        sorted(set(account_ids)), version=version.number, definition=definition, now=now
+        sorted(set(account_ids)),
+        version=version.number,
+        definition=definition,
+        now=now,
+        every=True,
     )
 
 

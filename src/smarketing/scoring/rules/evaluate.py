@@ -70,6 +70,7 @@ class Scorer:
         self._engagement_bands = tuple(definition.grades.engagement)
         # The fit rows and their sum per set of fit rules that fire: a few hundred sets at most.
         self._fit_memo: dict[tuple[int, ...], tuple[tuple[ExplanationRow, ...], float]] = {}
+        self._account_fit_memo: dict[tuple[int, ...], tuple[float, tuple[ExplanationRow, ...]]] = {}
 
     def score_contact(
         self,
@@ -203,11 +204,23 @@ class Scorer:
                 return c
         return None
 
+    def account_fit(self, account: AccountFacts) -> tuple[float, tuple[ExplanationRow, ...]]:
+        """The account's fit and its rows (account.* rules), memoised per set of rules that
+        fire."""
+        fired = self._account_fit.fired_key(account)
+        known = self._account_fit_memo.get(fired)
+        if known is None:
+            rows = tuple([self._account_rows[i] for i in sorted(fired)])
+            known = (math.fsum([row.points for row in rows]), rows)
+            if len(self._account_fit_memo) >= _FIT_MEMO_LIMIT:
+                self._account_fit_memo.clear()
+            self._account_fit_memo[fired] = known
+        return known
+
     def score_account(
         self, *, account: AccountFacts, contact_scores: Iterable[ScoreResult]
     ) -> AccountScore:
-        fit_rows = tuple(self._account_rows[i] for i in self._account_fit.fired(account))
-        fit = math.fsum(row.points for row in fit_rows)
+        fit, fit_rows = self.account_fit(account)
         scores = list(contact_scores)
         groups = []
         for group, indices in zip(self._groups, self._ranges, strict=True):
