@@ -263,3 +263,48 @@ def test_the_column_reading_scores_exactly_as_the_facts_reading():
     assert fired[second.pk] == {"bofu", "spring"}  # its high-intent visit is past the window
     rows = {row.rule_id: row.occurrences for row in expected[2].default.explanation}
     assert rows == {"spring": 4, "hot": 3}  # the touchpoint after `now` does not count
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        pytest.param("{}", id="a rule that tests nothing: one group of all touchpoints"),
+        pytest.param("{properties: {plan: pro}}", id="only a property"),
+        pytest.param("{kind: page_view}", id="only one attribute"),
+    ],
+)
+def test_the_column_reading_groups_any_set_of_tested_values_as_the_facts_reading(when):
+    """The rescoring's reading groups touchpoints by the values the rules test; with none
+    tested there is no grouping, and a contact without touchpoints has no engagement."""
+    from smarketing.scoring import rules
+    from smarketing.scoring.facts import (
+        contact_facts_many,
+        touchpoint_columns,
+        touchpoint_facts_by_contact,
+    )
+
+    definition = rules.load(
+        "format: 1\nname: one rule\ndecay_half_life_days: 7\nfit_rules: []\n"
+        f"engagement_rules:\n  - {{id: r, label: R, when: {when}, points: 3, cap: 100}}\n"
+        "mql:\n  - {total: 1000}\n"
+    )
+    busy, quiet, idle = ContactFactory(), ContactFactory(), ContactFactory()
+    for day in range(6):
+        _touch(busy, at=NOW - dt.timedelta(days=day, seconds=day), properties={"plan": "pro"})
+        _touch(busy, at=NOW - dt.timedelta(days=day), kind="form", path=f"/p/{day}")
+    _touch(quiet, at=NOW - dt.timedelta(days=1))
+    ids = [busy.pk, quiet.pk, idle.pk]
+    facts = contact_facts_many(ids)
+    scorer = rules.scorer_for(definition)
+    expected = list(
+        rules.score_many(
+            definition=definition,
+            contacts=facts,
+            touchpoints_by_contact=touchpoint_facts_by_contact(ids),
+            now=NOW,
+        )
+    )
+    touches = touchpoint_columns(ids, matcher=scorer.matcher)
+    assert len(touches) == 13
+    assert scorer.score_columns(contacts=facts, touches=touches, now=NOW) == expected
+    assert expected[0].default.engagement > 0 and expected[2].default.engagement == 0
