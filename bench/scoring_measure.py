@@ -69,22 +69,52 @@ class Cpu:
                 self.backend = int(cursor.fetchone()[0])
 
     def read(self) -> tuple[float, float]:
-        """This process's CPU with that of its ended child processes (a rescoring's worker
-        processes), and the database backend's."""
+        """This process's CPU with that of its child processes, and of theirs once ended (a
+        rescoring's workers, forked by its fork server, a child of this process), and the
+        database backend's."""
         import resource
 
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         own = time.process_time() + children.ru_utime + children.ru_stime
-        return own, self._backend_cpu()
+        return own + _children_cpu(), self._backend_cpu()
 
     def _backend_cpu(self) -> float:
         if self.backend is None:
             return 0.0
-        import os
+        return _process_cpu(self.backend, ended_children=False)
 
-        stat = Path(f"/proc/{self.backend}/stat").read_text()
-        after = stat.rsplit(")", 1)[1].split()
-        return (int(after[11]) + int(after[12])) / os.sysconf("SC_CLK_TCK")
+
+def _process_cpu(pid: int, *, ended_children: bool) -> float:
+    """CPU seconds of a process from /proc (user and system), with its ended children's."""
+    import os
+
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # ended meanwhile
+        return 0.0
+    after = stat.rsplit(")", 1)[1].split()
+    ticks = int(after[11]) + int(after[12])
+    if ended_children:
+        ticks += int(after[13]) + int(after[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    """CPU of the running child processes of this one, with their own ended children's."""
+    import os
+
+    me = os.getpid()
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == me:
+            total += _process_cpu(int(entry.name), ended_children=True)
+    return total
 
 
 def leaders_create() -> dict[str, Any]:
