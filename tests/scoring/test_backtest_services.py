@@ -138,8 +138,8 @@ def test_a_run_goes_stale_when_another_version_goes_live(
     assert reason == "version 4 went live since: this backtest compared with version 2"
 
 
-def test_loading_the_history_takes_four_queries_a_chunk(cast, django_assert_num_queries):
-    with django_assert_num_queries(3 * 4 + 1):  # chunks of 2, 2 and 1, then an empty one
+def test_loading_the_history_takes_five_queries_a_chunk(cast, django_assert_num_queries):
+    with django_assert_num_queries(3 * 5 + 1):  # chunks of 2, 2 and 1, then an empty one
         histories = list(backtest.histories_load(chunk_size=2))
 
     assert [h.facts.contact_id for h in histories] == sorted(c.pk for c in cast.values())

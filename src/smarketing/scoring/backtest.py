@@ -1,6 +1,6 @@
 """Backtests of a definition against the live one, from the stored history.
 
-The history is read in chunks of contacts (four queries a chunk, none per contact) and fed to the
+The history is read in chunks of contacts (five queries a chunk, none per contact) and fed to the
 pure `rules.backtest.backtest_run`, which holds the semantics. A backtest asked for on a page or
 through the API is a `BacktestRun` row first, run by a queue task; the command line runs one in
 its own process.
@@ -86,7 +86,7 @@ def histories_load(
     *, chunk_size: int = CHUNK_SIZE, progress: Progress | None = None
 ) -> Iterator[ContactHistory]:
     """Every contact's history (fit facts, touchpoints, stage transitions), chunk by chunk in
-    primary-key order: four queries a chunk. `progress` hears how many contacts each chunk had."""
+    primary-key order: five queries a chunk. `progress` hears how many contacts each chunk had."""
     last = 0
     while True:
         chunk = list(

@@ -92,33 +92,24 @@ def rows_for_ids(sql: str, ids: Sequence[int], *, first: Sequence[object] = ()) 
 
 
 _CONTACTS_SQL = f"""
-    SELECT c.id, c.email, c.title, c.seniority, c.country, c.source_channel, c.lifecycle_stage,
-           c.account_id, a.employees, a.annual_revenue, a.industry, a.country
-    FROM {Contact._meta.db_table} c LEFT JOIN {Account._meta.db_table} a ON a.id = c.account_id
-    WHERE c.id IN ({{}})
+    SELECT id, email, title, seniority, country, source_channel, lifecycle_stage, account_id
+    FROM {Contact._meta.db_table} WHERE id IN ({{}})
 """
 
 
 def contact_facts_many(contact_ids: Iterable[int]) -> list[ContactFacts]:
-    """The fit facts of many contacts in one query (ids not found are left out), the same as
-    `contact_facts` gives one by one. A plain cursor: Django's IN lookup prepares each of
-    thousands of ids on its own."""
+    """The fit facts of many contacts (ids not found are left out), the same as
+    `contact_facts` gives one by one: the contacts in one query, then their accounts in one
+    (joined in the database, PostgreSQL hashed every account for a few hundred contacts). A
+    plain cursor: Django's IN lookup prepares each of thousands of ids on its own."""
     ids = list(contact_ids)
     if not ids:
         return []
     rows = rows_for_ids(_CONTACTS_SQL, ids)
+    accounts = account_facts_many(sorted({row[-1] for row in rows if row[-1] is not None}))
     found = []
-    for cid, email, title, seniority, country, source, stage, aid, emp, rev, ind, acountry in rows:
+    for cid, email, title, seniority, country, source, stage, aid in rows:
         domain = email_domain(email)
-        account = None
-        if aid is not None:
-            account = AccountFacts(
-                account_id=aid,
-                employees=emp,
-                annual_revenue=float(rev) if rev is not None else None,
-                industry=ind,
-                country=acountry,
-            )
         found.append(
             ContactFacts(
                 contact_id=cid,
@@ -129,7 +120,7 @@ def contact_facts_many(contact_ids: Iterable[int]) -> list[ContactFacts]:
                 country=country,
                 source_channel=source,
                 lifecycle_stage=stage,
-                account=account,
+                account=accounts.get(aid) if aid is not None else None,
             )
         )
     return found
