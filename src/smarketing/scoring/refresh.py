@@ -468,6 +468,7 @@ def _promote(
 
 
 _ACCOUNTS = CurrentAccountScore._meta.db_table
+SUMS_INDEX = "current_score_sums"
 _ACCOUNT_SUMS = f"""
     SELECT c.account_id, s."group", SUM(s.engagement)
     FROM {_CURRENT} s JOIN {Contact._meta.db_table} c ON c.id = s.contact_id
@@ -476,6 +477,19 @@ _ACCOUNT_SUMS = f"""
 """
 # Every account's sums in one pass over the scores: what a full rescoring needs.
 _ACCOUNT_SUMS_ALL = _ACCOUNT_SUMS.replace("IN ({})", "IS NOT NULL")
+
+
+def _account_sums() -> str:
+    """The sums of some accounts: on SQLite from the scores' index that holds each one's
+    version and engagement (scoring 0009; its planner prefers the unique index, from which
+    every contact's row would be read). PostgreSQL's unique index includes both columns."""
+    if connection.vendor == "sqlite":
+        return _ACCOUNT_SUMS.replace(
+            f"FROM {_CURRENT} s", f"FROM {_CURRENT} s INDEXED BY {SUMS_INDEX}"
+        )
+    return _ACCOUNT_SUMS
+
+
 _ACCOUNT_COLUMNS = 'account_id, "group", version, fit, engagement, total, explanation, computed_at'
 _ACCOUNT_SET = ", ".join(f"{c} = excluded.{c}" for c in _ACCOUNT_UPDATE)
 _ACCOUNT_STAGED_COLUMNS = _ACCOUNT_COLUMNS.removesuffix(", computed_at")
@@ -522,7 +536,7 @@ def _accounts_refresh(
         chunk = ids[start : start + CHUNK]
         facts = account_facts_many(chunk)
         if not every:
-            found = rows_for_ids(_ACCOUNT_SUMS, chunk, first=[version])
+            found = rows_for_ids(_account_sums(), chunk, first=[version])
             sums = {(aid, group): engagement for aid, group, engagement in found}
         rows = []
         for account_id, account in facts.items():
