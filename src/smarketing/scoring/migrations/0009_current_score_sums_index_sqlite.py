@@ -13,15 +13,15 @@ INDEX = "current_score_sums"  # refresh.SUMS_INDEX
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
+        # Quoted as Django writes its own indexes.
         schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS {INDEX} ON {TABLE} (contact_id, "group", version, '
-            "engagement)"
+            f'CREATE INDEX "{INDEX}" ON "{TABLE}" ("contact_id", "group", "version", "engagement")'
         )
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{INDEX}"')
 
 
 class Migration(migrations.Migration):
