@@ -558,7 +558,7 @@ def _accounts_refresh(
                     ]
                 )
         if rows:
-            with transaction.atomic(), connection.cursor() as cursor:
+            with transaction.atomic(savepoint=False), connection.cursor() as cursor:
                 if connection.vendor == "sqlite":
                     cursor.executemany(ACCOUNT_UPSERT_SQLITE, [[*r, stamp] for r in rows])
                 else:
