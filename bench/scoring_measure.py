@@ -84,18 +84,25 @@ class Cpu:
         return _process_cpu(self.backend, ended_children=False)
 
 
+def _stat(pid: int | str) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command's name (state first); none for a
+    process that has ended."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
 def _process_cpu(pid: int, *, ended_children: bool) -> float:
-    """CPU seconds of a process from /proc (user and system), with its ended children's."""
+    """CPU seconds of a process (user and system), with its ended children's."""
     import os
 
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:  # ended meanwhile
+    fields = _stat(pid)
+    if not fields:
         return 0.0
-    after = stat.rsplit(")", 1)[1].split()
-    ticks = int(after[11]) + int(after[12])
+    ticks = int(fields[11]) + int(fields[12])
     if ended_children:
-        ticks += int(after[13]) + int(after[14])
+        ticks += int(fields[13]) + int(fields[14])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
@@ -103,18 +110,11 @@ def _children_cpu() -> float:
     """CPU of the running child processes of this one, with their own ended children's."""
     import os
 
-    me = os.getpid()
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == me:
-            total += _process_cpu(int(entry.name), ended_children=True)
-    return total
+    me = str(os.getpid())
+    children = [e.name for e in Path("/proc").iterdir() if e.name.isdigit()]
+    return sum(
+        _process_cpu(int(pid), ended_children=True) for pid in children if _stat(pid)[1:2] == [me]
+    )
 
 
 def leaders_create() -> dict[str, Any]:

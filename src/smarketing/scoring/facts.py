@@ -120,7 +120,7 @@ def contact_facts_many(contact_ids: Iterable[int]) -> list[ContactFacts]:
                 country=country,
                 source_channel=source,
                 lifecycle_stage=stage,
-                account=accounts.get(aid) if aid is not None else None,
+                account=accounts.get(aid),
             )
         )
     return found
@@ -235,7 +235,8 @@ def _touches_aggregated() -> str:
     PostgreSQL's whole microseconds since the epoch."""
     if connection.vendor == "sqlite":
         return "group_concat(t.contact_id || '|' || t.occurred_at)"
-    return f"string_agg(t.contact_id::text || '|' || {epoch_us_sql('t.occurred_at')}::text, ',')"
+    microseconds = "(extract(epoch FROM t.occurred_at) * 1000000)::bigint"
+    return f"string_agg(t.contact_id::text || '|' || {microseconds}::text, ',')"
 
 
 def _times_us(times: list[str]) -> np.ndarray:
@@ -288,19 +289,6 @@ def _shapes_matched(
             values = matcher.key_of(values, _properties(shape[width]))
         matched.append(matcher.matched_key(values))
     return matched
-
-
-def epoch_us_sql(column: str) -> str:
-    """SQL for a datetime column as whole microseconds since the epoch (UTC). SQLite stores
-    naive UTC text, 'YYYY-MM-DD HH:MM:SS[.ffffff]': the whole seconds and the fraction are read
-    apart, as strftime rounds to the millisecond. For a query run with parameters (the % of
-    strftime's format is doubled)."""
-    if connection.vendor == "sqlite":
-        return (
-            f"CAST(strftime('%%s', substr({column}, 1, 19)) AS INTEGER) * 1000000"
-            f" + CAST(substr({column} || '000000', 21, 6) AS INTEGER)"
-        )
-    return f"(extract(epoch FROM {column}) * 1000000)::bigint"
 
 
 def utc_text(column: str) -> str:

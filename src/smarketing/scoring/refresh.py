@@ -477,17 +477,15 @@ _ACCOUNT_SUMS = f"""
 """
 # Every account's sums in one pass over the scores: what a full rescoring needs.
 _ACCOUNT_SUMS_ALL = _ACCOUNT_SUMS.replace("IN ({})", "IS NOT NULL")
-
-
-def _account_sums() -> str:
-    """The sums of some accounts: on SQLite from the scores' index that holds each one's
-    version and engagement (scoring 0009; its planner prefers the unique index, from which
-    every contact's row would be read). PostgreSQL's unique index includes both columns."""
-    if connection.vendor == "sqlite":
-        return _ACCOUNT_SUMS.replace(
-            f"FROM {_CURRENT} s", f"FROM {_CURRENT} s INDEXED BY {SUMS_INDEX}"
-        )
-    return _ACCOUNT_SUMS
+# Some accounts' sums, read from an index holding each score's version and engagement: on
+# SQLite one of its own (scoring 0009), named, as its planner prefers the unique index and
+# would read every contact's row; PostgreSQL's unique index includes both columns (0006).
+ACCOUNT_SUMS = {
+    "postgresql": _ACCOUNT_SUMS,
+    "sqlite": _ACCOUNT_SUMS.replace(
+        f"FROM {_CURRENT} s", f"FROM {_CURRENT} s INDEXED BY {SUMS_INDEX}"
+    ),
+}
 
 
 _ACCOUNT_COLUMNS = 'account_id, "group", version, fit, engagement, total, explanation, computed_at'
@@ -536,7 +534,7 @@ def _accounts_refresh(
         chunk = ids[start : start + CHUNK]
         facts = account_facts_many(chunk)
         if not every:
-            found = rows_for_ids(_account_sums(), chunk, first=[version])
+            found = rows_for_ids(ACCOUNT_SUMS[connection.vendor], chunk, first=[version])
             sums = {(aid, group): engagement for aid, group, engagement in found}
         rows = []
         for account_id, account in facts.items():

@@ -70,7 +70,7 @@ class Scorer:
         self._engagement_bands = tuple(definition.grades.engagement)
         # The fit rows and their sum per set of fit rules that fire: a few hundred sets at most.
         self._fit_memo: dict[tuple[int, ...], tuple[tuple[ExplanationRow, ...], float]] = {}
-        self._account_fit_memo: dict[tuple[int, ...], tuple[float, tuple[ExplanationRow, ...]]] = {}
+        self._account_fit_memo: dict[tuple[int, ...], tuple[tuple[ExplanationRow, ...], float]] = {}
 
     def score_contact(
         self,
@@ -114,15 +114,7 @@ class Scorer:
     def _result(self, contact: ContactFacts, fired: Fired, predicted: float | None) -> ScoreResult:
         """The contact's scores from its fit facts and the engagement rules that counted
         something (rule index, summed decay factors, occurrences), in index order."""
-        fit_fired = self._fit.fired_key(contact)
-        known = self._fit_memo.get(fit_fired)
-        if known is None:
-            fit_rows = tuple([self._fit_rows[i] for i in sorted(fit_fired)])
-            known = (fit_rows, math.fsum([row.points for row in fit_rows]))
-            if len(self._fit_memo) >= _FIT_MEMO_LIMIT:
-                self._fit_memo.clear()
-            self._fit_memo[fit_fired] = known
-        fit_rows, fit = known
+        fit_rows, fit = _fit_known(self._fit.fired_key(contact), self._fit_rows, self._fit_memo)
         groups = []
         single = len(self._groups) == 1
         for group, indices in zip(self._groups, self._ranges, strict=True):
@@ -207,15 +199,10 @@ class Scorer:
     def account_fit(self, account: AccountFacts) -> tuple[float, tuple[ExplanationRow, ...]]:
         """The account's fit and its rows (account.* rules), memoised per set of rules that
         fire."""
-        fired = self._account_fit.fired_key(account)
-        known = self._account_fit_memo.get(fired)
-        if known is None:
-            rows = tuple([self._account_rows[i] for i in sorted(fired)])
-            known = (math.fsum([row.points for row in rows]), rows)
-            if len(self._account_fit_memo) >= _FIT_MEMO_LIMIT:
-                self._account_fit_memo.clear()
-            self._account_fit_memo[fired] = known
-        return known
+        rows, fit = _fit_known(
+            self._account_fit.fired_key(account), self._account_rows, self._account_fit_memo
+        )
+        return fit, rows
 
     def score_account(
         self, *, account: AccountFacts, contact_scores: Iterable[ScoreResult]
@@ -266,6 +253,23 @@ class Scorer:
             held = math.copysign(cap, raw) - raw
             rows.append(ExplanationRow(ACCOUNT_CAP_RULE, label, held, 0, RowKind.ENGAGEMENT))
         return tuple(rows)
+
+
+def _fit_known(
+    fired: tuple[int, ...],
+    all_rows: Sequence[ExplanationRow],
+    memo: dict[tuple[int, ...], tuple[tuple[ExplanationRow, ...], float]],
+) -> tuple[tuple[ExplanationRow, ...], float]:
+    """The fit rows of the rules that fired (in definition order) and their sum, memoised per
+    set of rules that fire (`FitMatcher.fired_key`): a few hundred sets at most."""
+    known = memo.get(fired)
+    if known is None:
+        rows = tuple([all_rows[i] for i in sorted(fired)])
+        known = (rows, math.fsum([row.points for row in rows]))
+        if len(memo) >= _FIT_MEMO_LIMIT:
+            memo.clear()
+        memo[fired] = known
+    return known
 
 
 def _group_of(score: ScoreResult, group_id: str) -> GroupScore:
