@@ -195,6 +195,35 @@ def test_the_account_engagement_is_held_within_the_account_cap():
     assert explained.engagement == 200 and explained.explanation[-1].points == -40
 
 
+@time_machine.travel(NOW, tick=False)
+def test_a_contact_moved_to_another_account_counts_in_its_new_account_only():
+    old, new = AccountFactory(employees=200), AccountFactory(employees=200)
+    mover, stayer = ContactFactory(account=old), ContactFactory(account=old)
+    _touch(mover, kind="form", form="request-demo", path="/demo")
+    _touch(stayer, kind="page_view", path="/pricing")
+    scores_refresh(contact_ids=[mover.pk, stayer.pk], cause=ScoreCause.EVENT, now=NOW)
+    assert CurrentAccountScore.objects.get(account=old).engagement == 50
+
+    people.contact_update(contact=mover, account=new)  # rescores the contact and its account
+    scores_refresh(contact_ids=[stayer.pk], cause=ScoreCause.EVENT, now=NOW)
+
+    assert CurrentContactScore.objects.get(contact=mover).account_id == new.pk
+    assert CurrentAccountScore.objects.get(account=new).engagement == 40
+    assert CurrentAccountScore.objects.get(account=old).engagement == 10
+    assert account_score_explained(account_id=old.pk).default.engagement == 10
+
+
+def test_a_deleted_account_leaves_its_contacts_scores_without_one():
+    account = AccountFactory(employees=200)
+    contact = ContactFactory(account=account)
+    scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT, now=NOW)
+    assert CurrentContactScore.objects.get(contact=contact).account_id == account.pk
+
+    account.delete()
+
+    assert CurrentContactScore.objects.get(contact=contact).account_id is None
+
+
 def test_an_account_edit_rescores_its_contacts_at_once():
     contact = _hand_raiser("ana@acme.example", stage="sql")
     scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT)

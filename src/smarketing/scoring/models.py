@@ -113,6 +113,18 @@ class CurrentContactScore(models.Model):
     contact = models.ForeignKey(
         "people.Contact", on_delete=models.CASCADE, related_name="current_scores", db_index=False
     )
+    # The contact's account when it was scored (every move to another account rescores the
+    # contact): an account's engagement is summed from the scores by this column alone. No
+    # foreign key in the database: checking one would cost each score written a lookup.
+    account = models.ForeignKey(
+        "people.Account",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     group = models.CharField(max_length=50)
     version = models.PositiveIntegerField(help_text="The definition version's number.")
     fit = models.FloatField()
@@ -127,12 +139,17 @@ class CurrentContactScore(models.Model):
 
     class Meta:
         constraints = [
-            # On PostgreSQL its index also carries version and engagement (migration 0006).
             models.UniqueConstraint(fields=["contact", "group"], name="current_score_once")
         ]
         indexes = [
             models.Index(fields=["group", "total"], name="current_score_total"),
             models.Index(fields=["group", "grade"], name="current_score_grade"),
+            # An account's engagement, summed from the index alone (refresh.ACCOUNT_SUMS).
+            models.Index(
+                fields=["account", "group", "version", "engagement"],
+                name="current_score_account",
+                condition=models.Q(account__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -60,6 +60,7 @@ CHUNK = 2_000
 HISTORY_STEP = 0.5
 
 _CONTACT_UPDATE = [
+    "account_id",
     "version",
     "fit",
     "engagement",
@@ -161,7 +162,7 @@ def _chunk_refresh(
     promote: bool,
 ) -> tuple[Refreshed, set[int]]:
     contacts, results = _chunk_score(ids, definition=definition, now=now)
-    changed = _store(results, version=version, now=now, cause=cause)
+    changed = _store(results, contacts=contacts, version=version, now=now, cause=cause)
     promoted = _promote(results, contacts=contacts, version=version, now=now) if promote else 0
     accounts = {c.account.account_id for c in contacts if c.account and c.account.account_id}
     return Refreshed(len(results), changed, promoted), accounts
@@ -183,7 +184,7 @@ def _chunk_score(
 _CURRENT = CurrentContactScore._meta.db_table
 _HISTORY = ScoreChange._meta.db_table
 _COLUMNS = (
-    'contact_id, "group", version, fit, engagement, total, grade, is_mql, mql_reason, '
+    'contact_id, account_id, "group", version, fit, engagement, total, grade, is_mql, mql_reason, '
     "predicted, explanation, computed_at"
 )
 _UPDATE = ", ".join(f"{c} = excluded.{c}" for c in _CONTACT_UPDATE)
@@ -215,9 +216,9 @@ class Staging:
 _STAGED_COLUMNS = _COLUMNS.removesuffix(", computed_at")
 CONTACTS_STAGED = Staging(
     table="scoring_current_staged",
-    types="""contact_id bigint, "group" text, version integer, fit float8, engagement float8,
-        total float8, grade text, is_mql boolean, mql_reason text, predicted float8,
-        explanation jsonb""",
+    types="""contact_id bigint, account_id bigint, "group" text, version integer, fit float8,
+        engagement float8, total float8, grade text, is_mql boolean, mql_reason text,
+        predicted float8, explanation jsonb""",
     upsert=f"""
         INSERT INTO {_CURRENT} ({_COLUMNS}) SELECT {_STAGED_COLUMNS}, %s FROM scoring_current_staged
         ON CONFLICT (contact_id, "group") DO UPDATE SET {_UPDATE}""",
@@ -225,7 +226,8 @@ CONTACTS_STAGED = Staging(
 UPSERT = {
     "postgresql": CONTACTS_STAGED.upsert,
     "sqlite": f"""
-        INSERT INTO {_CURRENT} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+        INSERT INTO {_CURRENT} ({_COLUMNS})
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
         ON CONFLICT (contact_id, "group") DO UPDATE SET {_UPDATE}""",
 }
 # A stored score computed after the run's start stays (see `Stored`).
@@ -248,13 +250,14 @@ _BEFORE = (
 def _store(
     results: Sequence[rules.ScoreResult],
     *,
+    contacts: Sequence[ContactFacts],
     version: int,
     now: dt.datetime,
     cause: ScoreCause,
 ) -> int:
     """Upsert the current rows; append a history point where the score moved. Returns how many
     contacts got one."""
-    stored = _store_prepare(results, version=version, now=now, keep_newer=False)
+    stored = _store_prepare(results, contacts=contacts, version=version, now=now, keep_newer=False)
     _store_write(stored, cause=cause)
     return stored.moved
 
@@ -275,17 +278,25 @@ class Stored:
 
 
 def _store_prepare(
-    results: Sequence[rules.ScoreResult], *, version: int, now: dt.datetime, keep_newer: bool
+    results: Sequence[rules.ScoreResult],
+    *,
+    contacts: Sequence[ContactFacts],
+    version: int,
+    now: dt.datetime,
+    keep_newer: bool,
 ) -> Stored:
     """Read the stored scores and put the rows together; writes nothing, so a rescoring does
-    this outside its write lock. Each row's explanation is JSON text put together from cached
-    pieces (`explanation_json`): building a dict per explanation row and encoding them was a
-    third of the writing."""
+    this outside its write lock. Each row carries the contact's account (as read with its
+    facts), so that an account's engagement is summed from the scores alone. Each row's
+    explanation is JSON text put together from cached pieces (`explanation_json`): building a
+    dict per explanation row and encoding them was a third of the writing."""
     ids = [r.contact_id for r in results]
     before = _scores_before(ids)
+    account_of = {c.contact_id: c.account.account_id if c.account else None for c in contacts}
     rows, history, moved = [], [], set()
     for result in results:
         cid = result.contact_id
+        account_id = account_of.get(cid)
         for g in result.groups:
             old = before.get((cid, g.group_id))
             if keep_newer and old is not None and old[-1] > now:
@@ -294,6 +305,7 @@ def _store_prepare(
             rows.append(
                 [
                     cid,
+                    account_id,
                     g.group_id,
                     version,
                     g.fit,
@@ -468,23 +480,24 @@ def _promote(
 
 
 _ACCOUNTS = CurrentAccountScore._meta.db_table
-SUMS_INDEX = "current_score_sums"
+SUMS_INDEX = "current_score_account"
+# An account's engagement: the sum of its contacts' stored engagement under the version, read
+# from an index of the scores by (account, group, version) holding each one's engagement (rows
+# without an account have no entry), a range of entries per account instead of a probe per
+# contact. SQLite is told to use it: its planner prefers the unique index.
 _ACCOUNT_SUMS = f"""
-    SELECT c.account_id, s."group", SUM(s.engagement)
-    FROM {_CURRENT} s JOIN {Contact._meta.db_table} c ON c.id = s.contact_id
-    WHERE s.version = %s AND c.account_id IN ({{}})
-    GROUP BY c.account_id, s."group"
+    SELECT s.account_id, s."group", SUM(s.engagement)
+    FROM {_CURRENT} s {{indexed}}
+    WHERE s.version = %s AND s.account_id IN ({{{{}}}})
+    GROUP BY s.account_id, s."group"
 """
-# Every account's sums in one pass over the scores: what a full rescoring needs.
-_ACCOUNT_SUMS_ALL = _ACCOUNT_SUMS.replace("IN ({})", "IS NOT NULL")
-# Some accounts' sums, read from an index holding each score's version and engagement: on
-# SQLite one of its own (scoring 0009), named, as its planner prefers the unique index and
-# would read every contact's row; PostgreSQL's unique index includes both columns (0006).
 ACCOUNT_SUMS = {
-    "postgresql": _ACCOUNT_SUMS,
-    "sqlite": _ACCOUNT_SUMS.replace(
-        f"FROM {_CURRENT} s", f"FROM {_CURRENT} s INDEXED BY {SUMS_INDEX}"
-    ),
+    "postgresql": _ACCOUNT_SUMS.format(indexed=""),
+    "sqlite": _ACCOUNT_SUMS.format(indexed=f"INDEXED BY {SUMS_INDEX}"),
+}
+# Every account's sums in one pass over the scores: what a full rescoring needs.
+ACCOUNT_SUMS_ALL = {
+    vendor: sql.replace("IN ({})", "IS NOT NULL") for vendor, sql in ACCOUNT_SUMS.items()
 }
 
 
@@ -528,7 +541,7 @@ def _accounts_refresh(
     sums: dict[tuple[int, str], float] = {}
     if every:
         with connection.cursor() as cursor:
-            cursor.execute(_ACCOUNT_SUMS_ALL, [version])
+            cursor.execute(ACCOUNT_SUMS_ALL[connection.vendor], [version])
             sums = {(aid, group): engagement for aid, group, engagement in cursor.fetchall()}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -744,7 +757,9 @@ def rescore_range(
     each chunk's write (processes sharing a SQLite database take turns through it)."""
     for chunk in _ids_in_chunks(ids):
         contacts, results = _chunk_score(chunk, definition=definition, now=now)
-        stored = _store_prepare(results, version=version, now=now, keep_newer=True)
+        stored = _store_prepare(
+            results, contacts=contacts, version=version, now=now, keep_newer=True
+        )
         with write_lock or contextlib.nullcontext(), transaction.atomic():
             _store_write(stored, cause=ScoreCause.RESCORE)
             promoted = (

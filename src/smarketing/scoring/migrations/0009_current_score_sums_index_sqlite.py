@@ -8,7 +8,7 @@ starts with the contact, so an update rewrites its entry in place. PostgreSQL: n
 from django.db import migrations
 
 TABLE = "scoring_currentcontactscore"
-INDEX = "current_score_sums"  # refresh.SUMS_INDEX
+INDEX = "current_score_sums"  # dropped by 0010
 
 
 def forwards(apps, schema_editor):
