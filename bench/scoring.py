@@ -4,7 +4,9 @@ scoring adds to each event processed, beside references measured in the same run
 For each size and backend, a child process gets a fresh database (a SQLite file in a temporary
 directory, or a new PostgreSQL database `smk_bench_scoring_<pid>` dropped afterwards), migrates
 it and writes a company straight into the tables (bulk, not timed): accounts, contacts, their
-identities and ~8 touchpoints per contact on average (skewed). Then, through the product:
+identities and ~8 touchpoints per contact on average (skewed). On SQLite the child runs the
+checkpoint thread the queue consumer runs (`smarketing.checkpoints`). Then, through the
+product:
 
 1. **First scoring**: a 30-rule definition is drafted, proposed and approved by a marketing and
    a sales leader; it goes live and its RescoringRun is timed (`refresh.rescoring_run`, what

@@ -41,6 +41,11 @@ def main() -> None:
     began = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     result["migrate_s"] = time.perf_counter() - began
+    from smarketing.checkpoints import checkpointer_start
+
+    # As in the queue consumer, which runs the rescoring and the event processing: on SQLite a
+    # thread copies the write-ahead log back into the database (checkpoints).
+    result["checkpoint_thread"] = checkpointer_start() is not None
     result["database_version"] = scoring_measure.database_version()
     now = dt.datetime.now(dt.UTC)
     say(f"writing {settings['contacts']:,} contacts and their touchpoints")

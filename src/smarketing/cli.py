@@ -70,8 +70,12 @@ def run_consumer() -> None:
     from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
+    from smarketing.checkpoints import checkpointer_start
+
     # Each app's tasks (and their periodic schedules) register when their module is imported.
     autodiscover_modules("tasks", "model_tasks")
+    # On SQLite, the log is copied back by a thread, not by the commit of an event batch.
+    checkpointer_start()
     # The consumer installs signal handlers, so it runs on the main thread.
     consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True)
     consumer.run()

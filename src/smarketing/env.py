@@ -96,15 +96,15 @@ def _sqlite(path: Path) -> dict[str, object]:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
         "OPTIONS": {
-            # WAL lets the web process read while the queue consumer writes. The WAL is copied
-            # back into the database (a checkpoint) every 40,000 pages (160 MB) instead of
-            # 1,000: a batch of events with its scores dirties a few thousand, scattered, and
-            # a checkpoint copies each page once however often it was written since the last
-            # one (at 1,000 every commit paid one; at 10,000 every second or third batch, 150 ms
-            # each on the 100k benchmark; at 40,000 a quarter as often, twice as long). A
-            # connection caches up to 64 MiB of pages instead of 2: reading a
-            # page from the OS again costs a system call and a copy, and a rescoring re-reads
-            # the score and touchpoint indexes' pages chunk after chunk (30% less CPU).
+            # WAL lets the web process read while the queue consumer writes. The consumer's
+            # process copies the WAL back into the database (a checkpoint) every second in a
+            # thread (`checkpoints`); else a commit does when it has passed 40,000 pages
+            # (160 MB) instead of 1,000: a batch of events with its scores dirties a few
+            # thousand, scattered, and a checkpoint copies each page once however often it was
+            # written since the last one. A connection caches up to 64 MiB of pages instead of
+            # 2: reading a page from the OS again costs a system call and a copy, and a
+            # rescoring re-reads the score and touchpoint indexes' pages chunk after chunk (30%
+            # less CPU).
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; "
                 "PRAGMA wal_autocheckpoint=40000; PRAGMA cache_size=-65536;"

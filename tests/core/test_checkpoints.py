@@ -1,0 +1,108 @@
+"""SQLite's write-ahead log is copied back into the database by the consumer's thread."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from smarketing import checkpoints
+from smarketing.checkpoints import Checkpointer, checkpointer_start, wal_checkpoint
+
+
+def _database(path: Path) -> sqlite3.Connection:
+    """A WAL database whose commits never checkpoint on their own, with a row committed."""
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    db.execute("CREATE TABLE t (x)")
+    db.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(1000)])
+    db.commit()
+    return db
+
+
+def test_a_checkpoint_copies_every_frame_of_the_log(tmp_path: Path):
+    db = _database(tmp_path / "a.sqlite3")
+
+    busy, frames, copied = wal_checkpoint(tmp_path / "a.sqlite3")
+
+    assert busy == 0 and frames > 0 and copied == frames
+    # Nothing left to copy; the next write starts the log again from its beginning.
+    db.execute("INSERT INTO t VALUES (1000)")
+    db.commit()
+    assert wal_checkpoint(tmp_path / "a.sqlite3")[1] < frames
+    assert db.execute("SELECT count(*) FROM t").fetchone() == (1001,)
+
+
+def test_a_reader_keeps_its_frames_and_nobody_waits(tmp_path: Path):
+    db = _database(tmp_path / "b.sqlite3")
+    reader = sqlite3.connect(tmp_path / "b.sqlite3", isolation_level=None)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM t").fetchone() == (1000,)
+    db.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(1000)])
+    db.commit()
+
+    busy, frames, copied = wal_checkpoint(tmp_path / "b.sqlite3")
+
+    assert busy == 0 and copied < frames  # the reader's snapshot still needs the newer frames
+    assert reader.execute("SELECT count(*) FROM t").fetchone() == (1000,)
+    reader.execute("COMMIT")
+    assert wal_checkpoint(tmp_path / "b.sqlite3")[2] == frames
+
+
+def test_the_thread_checkpoints_until_stopped(tmp_path: Path):
+    _database(tmp_path / "c.sqlite3")
+    done = threading.Event()
+
+    class Watched(Checkpointer):
+        def run(self) -> None:
+            super().run()
+            done.set()
+
+    thread = Watched(tmp_path / "c.sqlite3", interval=0.01)
+    thread.start()
+    while thread.checkpoints < 2:
+        assert thread.is_alive()
+        thread.join(0.01)
+    thread.stop()
+
+    assert done.is_set() and not thread.is_alive()
+    busy, frames, copied = wal_checkpoint(tmp_path / "c.sqlite3")
+    assert busy == 0 and copied == frames
+
+
+def test_a_failing_checkpoint_is_logged_and_tried_again(tmp_path: Path, caplog):
+    thread = Checkpointer(tmp_path / "missing" / "d.sqlite3", interval=0.01)
+    thread.start()
+    while len(caplog.records) < 2:
+        assert thread.is_alive()
+        thread.join(0.01)
+    thread.stop()
+
+    assert thread.checkpoints == 0
+    assert "checkpoint of" in caplog.records[0].getMessage()
+
+
+@pytest.mark.django_db
+def test_the_consumer_starts_one_thread_on_a_sqlite_file_only(monkeypatch, tmp_path: Path):
+    monkeypatch.setattr(checkpoints, "_started", None)
+    if connection.vendor != "sqlite":
+        assert checkpointer_start() is None
+        return
+    if connection.is_in_memory_db():
+        assert checkpointer_start() is None
+    # The suite's database may be in memory: a file's name stands in for it.
+    _database(tmp_path / "e.sqlite3")
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "e.sqlite3"))
+    monkeypatch.setattr(connection, "is_in_memory_db", lambda: False)
+    first = checkpointer_start()
+    try:
+        assert first is not None and first.is_alive()
+        assert first.path == str(tmp_path / "e.sqlite3")
+        assert checkpointer_start() is first
+    finally:
+        if first is not None:
+            first.stop()
