@@ -30,7 +30,8 @@ def wal_checkpoint(path: Path | str) -> tuple[int, int, int]:
     """One passive checkpoint of the database at `path`, on a connection of its own: (1 if it
     could not finish because another connection held a lock, else 0; frames in the log;
     frames copied), as SQLite's `PRAGMA wal_checkpoint` gives them."""
-    connection = sqlite3.connect(path)
+    # Read-write, never create: a database that is gone is an error, not a new empty file.
+    connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True)
     try:
         busy, frames, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     finally:
@@ -49,13 +50,20 @@ class Checkpointer(threading.Thread):
         self._stopping = threading.Event()
 
     def run(self) -> None:
+        failing = False
         while not self._stopping.wait(self.interval):
             try:
                 wal_checkpoint(self.path)
             except sqlite3.Error:
-                # A full disk, say: the commits' own checkpoints remain; try again later.
-                logger.exception("checkpoint of %s failed", self.path)
+                # A full disk, say: the commits' own checkpoints remain; tried again every
+                # interval, logged once until one succeeds.
+                if not failing:
+                    logger.exception("checkpoints of %s fail; trying again", self.path)
+                failing = True
                 continue
+            if failing:
+                logger.warning("checkpoints of %s work again", self.path)
+            failing = False
             self.checkpoints += 1
 
     def stop(self) -> None:

@@ -74,16 +74,35 @@ def test_the_thread_checkpoints_until_stopped(tmp_path: Path):
     assert busy == 0 and copied == frames
 
 
-def test_a_failing_checkpoint_is_logged_and_tried_again(tmp_path: Path, caplog):
-    thread = Checkpointer(tmp_path / "missing" / "d.sqlite3", interval=0.01)
-    thread.start()
-    while len(caplog.records) < 2:
-        assert thread.is_alive()
-        thread.join(0.01)
-    thread.stop()
+def test_a_failing_checkpoint_is_logged_once_and_tried_again(tmp_path: Path, caplog, monkeypatch):
+    path = tmp_path / "d.sqlite3"
+    attempts = 0
+    real = checkpoints.wal_checkpoint
 
-    assert thread.checkpoints == 0
-    assert "checkpoint of" in caplog.records[0].getMessage()
+    def counted(at: Path | str) -> tuple[int, int, int]:
+        nonlocal attempts
+        attempts += 1
+        return real(at)
+
+    monkeypatch.setattr(checkpoints, "wal_checkpoint", counted)
+    thread = Checkpointer(path, interval=0.01)
+    thread.start()
+    try:
+        while attempts < 5:  # no database yet: every attempt fails
+            assert thread.is_alive()
+            thread.join(0.01)
+        assert thread.checkpoints == 0 and not path.exists()
+        assert [r.getMessage() for r in caplog.records] == [
+            f"checkpoints of {path} fail; trying again"
+        ]
+        _database(path)
+        while thread.checkpoints == 0:
+            assert thread.is_alive()
+            thread.join(0.01)
+    finally:
+        thread.stop()
+
+    assert caplog.records[-1].getMessage() == f"checkpoints of {path} work again"
 
 
 @pytest.mark.django_db
