@@ -8,6 +8,7 @@ import itertools
 
 import pytest
 import time_machine
+from django.db import connection
 from huey.contrib.djhuey import HUEY
 
 from smarketing.lifecycle.models import StageTransition
@@ -24,6 +25,8 @@ from smarketing.scoring.models import (
     Status,
 )
 from smarketing.scoring.refresh import (
+    ACCOUNT_SUMS,
+    SUMS_INDEX,
     account_score_explained,
     scores_decay,
     scores_deferred,
@@ -193,6 +196,26 @@ def test_the_account_engagement_is_held_within_the_account_cap():
     assert (row.engagement, row.total) == (200, 220)  # 6 x 40 = 240, capped at 200
     explained = account_score_explained(account_id=account.pk).default
     assert explained.engagement == 200 and explained.explanation[-1].points == -40
+
+
+def test_an_accounts_engagement_is_read_from_the_scores_index_alone():
+    account = AccountFactory(employees=200)
+    contact = ContactFactory(account=account)
+    scores_refresh(contact_ids=[contact.pk], cause=ScoreCause.EVENT, now=NOW)
+    sql = ACCOUNT_SUMS[connection.vendor]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql.format('%s')}", [1, account.pk])
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert f"USING COVERING INDEX {SUMS_INDEX}" in plan, plan
+        else:
+            # A few rows: left alone, the planner reads the table, as cheap at this size.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            query = sql.replace("IN ({})", "= ANY(%s::bigint[])")
+            cursor.execute(f"EXPLAIN {query}", [1, [account.pk]])
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert f"Index Only Scan using {SUMS_INDEX}" in plan, plan
 
 
 @time_machine.travel(NOW, tick=False)

@@ -484,7 +484,8 @@ SUMS_INDEX = "current_score_account"
 # An account's engagement: the sum of its contacts' stored engagement under the version, read
 # from an index of the scores by (account, group, version) holding each one's engagement (rows
 # without an account have no entry), a range of entries per account instead of a probe per
-# contact. SQLite is told to use it: its planner prefers the unique index.
+# contact. SQLite's query names it: one that could not use it fails instead of reading every
+# score.
 _ACCOUNT_SUMS = f"""
     SELECT s.account_id, s."group", SUM(s.engagement)
     FROM {_CURRENT} s {{indexed}}
