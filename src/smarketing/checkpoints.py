@@ -46,7 +46,7 @@ class Checkpointer(threading.Thread):
     def __init__(self, path: Path | str, *, interval: float = INTERVAL_S) -> None:
         super().__init__(name="sqlite-checkpoints", daemon=True)
         self.path, self.interval = path, interval
-        self.checkpoints = 0  # finished ones, for tests and logs
+        self.checkpoints = 0  # finished ones (tests wait on it)
         self._stopping = threading.Event()
 
     def run(self) -> None:
@@ -76,10 +76,11 @@ def checkpointer_start() -> Checkpointer | None:
     calls return the same thread). None on another database."""
     global _started
     from django.db import connection
+    from django.db.backends.sqlite3.creation import DatabaseCreation
 
     name = str(connection.settings_dict["NAME"])
     # In memory, as Django's test databases are: no file, no log to copy.
-    if connection.vendor != "sqlite" or name == ":memory:" or "mode=memory" in name:
+    if connection.vendor != "sqlite" or DatabaseCreation.is_in_memory_db(name):
         return None
     with _lock:
         if _started is None or not _started.is_alive():

@@ -16,6 +16,7 @@ from smarketing.lifecycle.services import stage_transition
 from smarketing.people import services as people
 from smarketing.people.models import Contact
 from smarketing.scoring.models import (
+    ACCOUNT_SUMS_INDEX,
     CurrentAccountScore,
     CurrentContactScore,
     RescoringRun,
@@ -26,7 +27,6 @@ from smarketing.scoring.models import (
 )
 from smarketing.scoring.refresh import (
     ACCOUNT_SUMS,
-    SUMS_INDEX,
     account_score_explained,
     scores_decay,
     scores_deferred,
@@ -207,7 +207,7 @@ def test_an_accounts_engagement_is_read_from_the_scores_index_alone():
         if connection.vendor == "sqlite":
             cursor.execute(f"EXPLAIN QUERY PLAN {sql.format('%s')}", [1, account.pk])
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
-            assert f"USING COVERING INDEX {SUMS_INDEX}" in plan, plan
+            assert f"USING COVERING INDEX {ACCOUNT_SUMS_INDEX}" in plan, plan
         else:
             # A few rows: left alone, the planner reads the table, as cheap at this size.
             cursor.execute("SET LOCAL enable_seqscan = off")
@@ -215,7 +215,7 @@ def test_an_accounts_engagement_is_read_from_the_scores_index_alone():
             query = sql.replace("IN ({})", "= ANY(%s::bigint[])")
             cursor.execute(f"EXPLAIN {query}", [1, [account.pk]])
             plan = " ".join(row[0] for row in cursor.fetchall())
-            assert f"Index Only Scan using {SUMS_INDEX}" in plan, plan
+            assert f"Index Only Scan using {ACCOUNT_SUMS_INDEX}" in plan, plan
 
 
 @time_machine.travel(NOW, tick=False)

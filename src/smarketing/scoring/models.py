@@ -104,6 +104,10 @@ class ScoreCause(models.TextChoices):
     SWEEP = "sweep", "First score"
 
 
+# An account's engagement is summed from this index of the scores alone (refresh.ACCOUNT_SUMS).
+ACCOUNT_SUMS_INDEX = "current_score_account"
+
+
 class CurrentContactScore(models.Model):
     """A contact's latest score in one score group: a cache rewritten whenever the score changes
     (the lead list sorts and filters on it); `ScoreChange` keeps the history."""
@@ -144,10 +148,9 @@ class CurrentContactScore(models.Model):
         indexes = [
             models.Index(fields=["group", "total"], name="current_score_total"),
             models.Index(fields=["group", "grade"], name="current_score_grade"),
-            # An account's engagement, summed from the index alone (refresh.ACCOUNT_SUMS).
             models.Index(
                 fields=["account", "group", "version", "engagement"],
-                name="current_score_account",
+                name=ACCOUNT_SUMS_INDEX,
                 condition=models.Q(account__isnull=False),
             ),
         ]

@@ -39,6 +39,7 @@ from smarketing.scoring.facts import (
     utc_text,
 )
 from smarketing.scoring.models import (
+    ACCOUNT_SUMS_INDEX,
     CurrentAccountScore,
     CurrentContactScore,
     RescoringRun,
@@ -480,7 +481,6 @@ def _promote(
 
 
 _ACCOUNTS = CurrentAccountScore._meta.db_table
-SUMS_INDEX = "current_score_account"
 # An account's engagement: the sum of its contacts' stored engagement under the version, read
 # from an index of the scores by (account, group, version) holding each one's engagement (rows
 # without an account have no entry), a range of entries per account instead of a probe per
@@ -494,7 +494,7 @@ _ACCOUNT_SUMS = f"""
 """
 ACCOUNT_SUMS = {
     "postgresql": _ACCOUNT_SUMS.format(indexed=""),
-    "sqlite": _ACCOUNT_SUMS.format(indexed=f"INDEXED BY {SUMS_INDEX}"),
+    "sqlite": _ACCOUNT_SUMS.format(indexed=f"INDEXED BY {ACCOUNT_SUMS_INDEX}"),
 }
 # Every account's sums in one pass over the scores: what a full rescoring needs.
 ACCOUNT_SUMS_ALL = {
