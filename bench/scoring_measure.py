@@ -313,9 +313,11 @@ def stored_check(*, expected_contacts: int, run: dict[str, Any], text: str) -> d
     from smarketing.scoring import rules
     from smarketing.scoring.facts import contact_facts_many, touchpoint_facts_by_contact
     from smarketing.scoring.models import CurrentContactScore
+    from smarketing.scoring.refresh import explanation_rows, rules_known
 
     version = run["version"]
     definition = rules.load(text)
+    known = rules_known(definition)
     step = max(1, expected_contacts // CHECK_SAMPLE)
     sample = list(range(1, expected_contacts + 1, step))
     stored = {
@@ -341,7 +343,7 @@ def stored_check(*, expected_contacts: int, run: dict[str, Any], text: str) -> d
             again.engagement,
             again.total,
             again.grade,
-        ) and row.explanation == [r.to_dict() for r in again.explanation]
+        ) and explanation_rows(row.explanation, known=known) == again.explanation
         if not same:
             mismatches.append(
                 f"contact {cid}: stored {row.total:g} ({row.grade}), engine "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 
 import pytest
 import time_machine
@@ -28,12 +29,16 @@ from smarketing.scoring.models import (
 from smarketing.scoring.refresh import (
     ACCOUNT_SUMS,
     account_score_explained,
+    explanation_rows,
+    rules_known,
     scores_decay,
     scores_deferred,
     scores_refresh,
     scores_refresh_soon,
     scores_sweep,
 )
+from smarketing.scoring.rules import ExplanationRow, RowKind
+from smarketing.scoring.scores import definition_in_force
 from smarketing.scoring.services import (
     definition_approve,
     definition_draft_create,
@@ -83,7 +88,13 @@ def test_refresh_stores_each_group_with_its_explanation_and_a_history_point():
     assert (row.fit, row.engagement, row.total, row.grade) == (20, 40, 60, "B2")
     assert row.is_mql and row.mql_reason == "fit ≥ 20 and engagement ≥ 30"
     assert row.version == definition_live().number and row.computed_at == NOW
-    assert {r["rule"] for r in row.explanation} == {"employees-50-999", "demo-request"}
+    # Stored as [rule, points, occurrences]; the labels and kinds are the definition's.
+    assert json.loads(row.explanation) == [["employees-50-999", 20, 1], ["demo-request", 40.0, 1]]
+    _, definition = definition_in_force()
+    assert explanation_rows(row.explanation, known=rules_known(definition)) == (
+        ExplanationRow("employees-50-999", "Employees 50–999", 20, 1, RowKind.FIT),
+        ExplanationRow("demo-request", "Demo request form", 40.0, 1, RowKind.ENGAGEMENT),
+    )
     change = ScoreChange.objects.get(contact=contact)
     assert (change.total, change.cause, change.at) == (60, "event", NOW)
     assert outcome.scored == 1 and outcome.changed == 1

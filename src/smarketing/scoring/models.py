@@ -104,6 +104,12 @@ class ScoreCause(models.TextChoices):
     SWEEP = "sweep", "First score"
 
 
+# Text, not a JSON column: the database would parse every explanation written (PostgreSQL's
+# jsonb cost a third of writing a score), and nothing queries inside it.
+EXPLANATION_HELP = (
+    "The rules that gave the points, as JSON text: a [rule id, points, occurrences] list per "
+    "rule, labels as the version's definition gives them (refresh.explanation_rows)."
+)
 # An account's engagement is summed from this index of the scores alone (refresh.ACCOUNT_SUMS).
 ACCOUNT_SUMS_INDEX = "current_score_account"
 
@@ -138,7 +144,7 @@ class CurrentContactScore(models.Model):
     is_mql = models.BooleanField(default=False)
     mql_reason = models.CharField(max_length=200, blank=True)
     predicted = models.FloatField(null=True, blank=True)
-    explanation = models.JSONField(default=list)
+    explanation = models.TextField(default="[]", help_text=EXPLANATION_HELP)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -197,7 +203,7 @@ class CurrentAccountScore(models.Model):
     fit = models.FloatField()
     engagement = models.FloatField()
     total = models.FloatField()
-    explanation = models.JSONField(default=list)
+    explanation = models.TextField(default="[]", help_text=EXPLANATION_HELP)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -219,7 +219,7 @@ CONTACTS_STAGED = Staging(
     table="scoring_current_staged",
     types="""contact_id bigint, account_id bigint, "group" text, version integer, fit float8,
         engagement float8, total float8, grade text, is_mql boolean, mql_reason text,
-        predicted float8, explanation jsonb""",
+        predicted float8, explanation text""",
     upsert=f"""
         INSERT INTO {_CURRENT} ({_COLUMNS}) SELECT {_STAGED_COLUMNS}, %s FROM scoring_current_staged
         ON CONFLICT (contact_id, "group") DO UPDATE SET {_UPDATE}""",
@@ -387,14 +387,16 @@ def _scores_before(ids: Sequence[int]) -> dict[tuple[int, str], tuple[object, ..
     }
 
 
-_PIECES: dict[tuple[str, str, str], tuple[str, str]] = {}
+_PIECES: dict[str, str] = {}
 _FIT_ROWS: dict[tuple[rules.ExplanationRow, type], str] = {}
 
 
 def explanation_json(rows: Sequence[rules.ExplanationRow]) -> str:
-    """The explanation as JSON text, the same document as json.dumps([r.to_dict() ...]) gives,
-    from pieces cached per rule (its id, label and kind are quoted once); a fit row, the same
-    for every contact it fires for, is cached whole."""
+    """The explanation as stored: JSON text of a [rule id, points, occurrences] list per row,
+    the same document as json.dumps([stored_row(r) ...]) gives. Labels and kinds are the
+    definition's (`explanation_rows` puts them back): written in full they were two thirds of
+    a score row's bytes, and of the time to write it. Put together from pieces cached per
+    rule; a fit row, the same for every contact it fires for, is cached whole."""
     parts = []
     for row in rows:
         points = row.points
@@ -412,16 +414,17 @@ def explanation_json(rows: Sequence[rules.ExplanationRow]) -> str:
     return "[" + ",".join(parts) + "]"
 
 
+def stored_row(row: rules.ExplanationRow) -> list[object]:
+    return [row.rule_id, row.points, row.occurrences]
+
+
 def _row_json(row: rules.ExplanationRow) -> str:
-    rule_id, label, points, occurrences, kind = row
-    pieces = _PIECES.get((rule_id, label, kind))
-    if pieces is None:
+    rule_id, _, points, occurrences, _ = row
+    opening = _PIECES.get(rule_id)
+    if opening is None:
         if len(_PIECES) > 10_000:
             _PIECES.clear()
-        pieces = _PIECES[(rule_id, label, kind)] = (
-            f'{{"rule":{json.dumps(rule_id)},"label":{json.dumps(label)},"points":',
-            f',"kind":{json.dumps(str(kind))}}}',
-        )
+        opening = _PIECES[rule_id] = f"[{json.dumps(rule_id)},"
     kind_of = type(points)
     number = (
         float.__repr__(points)
@@ -430,7 +433,27 @@ def _row_json(row: rules.ExplanationRow) -> str:
         if kind_of is int
         else json.dumps(points)
     )
-    return f'{pieces[0]}{number},"occurrences":{int(occurrences)}{pieces[1]}'
+    return f"{opening}{number},{int(occurrences)}]"
+
+
+def explanation_rows(
+    text: str, *, known: dict[str, tuple[str, rules.RowKind]]
+) -> tuple[rules.ExplanationRow, ...]:
+    """A stored explanation (`explanation_json`) as the engine's rows, each rule's label and
+    kind taken from `known` (`rules_known` of the definition it was computed under)."""
+    found = []
+    for rule_id, points, occurrences in json.loads(text):
+        label, kind = known[rule_id]
+        found.append(rules.ExplanationRow(rule_id, label, points, occurrences, kind))
+    return tuple(found)
+
+
+def rules_known(definition: rules.Definition) -> dict[str, tuple[str, rules.RowKind]]:
+    """Each rule's label and kind by its id (unique within a definition)."""
+    known = {r.id: (r.label, rules.RowKind.FIT) for r in definition.fit_rules}
+    for group in definition.score_groups():
+        known.update((r.id, (r.label, rules.RowKind.ENGAGEMENT)) for r in group.engagement_rules)
+    return known
 
 
 def _moved(old: tuple[object, ...] | None, new: rules.GroupScore, version: int) -> bool:
@@ -508,7 +531,7 @@ _ACCOUNT_STAGED_COLUMNS = _ACCOUNT_COLUMNS.removesuffix(", computed_at")
 ACCOUNTS_STAGED = Staging(
     table="scoring_account_staged",
     types="""account_id bigint, "group" text, version integer, fit float8, engagement float8,
-        total float8, explanation jsonb""",
+        total float8, explanation text""",
     upsert=f"""
         INSERT INTO {_ACCOUNTS} ({_ACCOUNT_COLUMNS})
         SELECT {_ACCOUNT_STAGED_COLUMNS}, %s FROM scoring_account_staged
@@ -599,6 +622,7 @@ def _stored_results(
     """The stored contact scores of the accounts, as the engine's results (rows of an older
     version are left out: the next rescoring replaces them)."""
     groups = [g.id for g in definition.score_groups()]
+    known = rules_known(definition)
     rows = (
         CurrentContactScore.objects.filter(contact__account_id__in=account_ids, version=version)
         .values_list(
@@ -624,7 +648,7 @@ def _stored_results(
             grade=grade,
             mql_criterion=None,
             predicted=None,
-            explanation=tuple(rules.ExplanationRow.from_dict(r) for r in explanation),
+            explanation=explanation_rows(explanation, known=known),
         )
     found: dict[int, list[rules.ScoreResult]] = {}
     for (account_id, cid), scored in by_contact.items():
