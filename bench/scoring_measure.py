@@ -276,7 +276,7 @@ def _parts_timed(parts: dict[str, float], parts_cpu: dict[str, float]) -> Iterat
             "_store_prepare",
             "_store_write",
             "_promote",
-            "_accounts_refresh",
+            "accounts_refresh",
             "_ids_in_chunks",
             "rules",
         )
@@ -287,7 +287,7 @@ def _parts_timed(parts: dict[str, float], parts_cpu: dict[str, float]) -> Iterat
     refresh._store_prepare = timed("store", saved["_store_prepare"])
     refresh._store_write = timed("store", saved["_store_write"])
     refresh._promote = timed("promote", saved["_promote"])
-    refresh._accounts_refresh = timed("accounts", saved["_accounts_refresh"])
+    refresh.accounts_refresh = timed("accounts", saved["accounts_refresh"])
     refresh._ids_in_chunks = ids_timed(saved["_ids_in_chunks"])
     refresh.rules = RulesTimed()  # type: ignore[assignment]
     try:

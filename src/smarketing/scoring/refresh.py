@@ -149,7 +149,7 @@ def scores_refresh(
         )
         outcome.add(done)
         accounts |= touched
-    _accounts_refresh(sorted(accounts), version=version.number, definition=definition, now=now)
+    accounts_refresh(sorted(accounts), version=version.number, definition=definition, now=now)
     return outcome
 
 
@@ -542,13 +542,14 @@ ACCOUNT_UPSERT_SQLITE = f"""
     ON CONFLICT (account_id, "group") DO UPDATE SET {_ACCOUNT_SET}"""
 
 
-def _accounts_refresh(
+def accounts_refresh(
     ids: Sequence[int],
     *,
     version: int,
     definition: rules.Definition,
     now: dt.datetime,
     every: bool = False,
+    write_lock: contextlib.AbstractContextManager[object] | None = None,
 ) -> int:
     """Store each account's fit (its account.* rules) and engagement (the sum of its contacts'
     stored engagement, held within the account cap) per group. The sums come from one
@@ -556,7 +557,8 @@ def _accounts_refresh(
     pass over all the scores sums them); the engagement rows per rule are put together on
     read (`account_score_explained`), so a contact's activity does not re-read its whole
     account. Plain cursors and one upsert per chunk in a transaction of its own (outside one,
-    SQLite would commit each row), as for contacts."""
+    SQLite would commit each row), as for contacts, holding `write_lock` when given (see
+    `rescore_range`)."""
     scorer = rules.scorer_for(definition)
     cap = definition.account.engagement_cap
     groups = [g.id for g in definition.score_groups()]
@@ -593,7 +595,11 @@ def _accounts_refresh(
                     ]
                 )
         if rows:
-            with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            with (
+                write_lock or contextlib.nullcontext(),
+                transaction.atomic(savepoint=False),
+                connection.cursor() as cursor,
+            ):
                 if connection.vendor == "sqlite":
                     cursor.executemany(ACCOUNT_UPSERT_SQLITE, [[*r, stamp] for r in rows])
                 else:
@@ -731,26 +737,32 @@ def _rescore_everyone(run: RescoringRun) -> None:
     if processes > 1:
         from smarketing.scoring.rescoring_processes import rescore_in_processes
 
+        # The accounts too: shared out once every contact is rescored.
         rescore_in_processes(
             run_id=run.pk, version=version.number, now=now, promote=run.promote, count=processes
         )
-    else:
-        rescore_range(
-            run_id=run.pk,
-            version=version.number,
-            definition=definition,
-            now=now,
-            promote=run.promote,
-            ids=Q(),
-        )
-    account_ids = Contact.objects.filter(account__isnull=False).values_list("account_id", flat=True)
-    _accounts_refresh(
-        sorted(set(account_ids)),
+        return
+    rescore_range(
+        run_id=run.pk,
+        version=version.number,
+        definition=definition,
+        now=now,
+        promote=run.promote,
+        ids=Q(),
+    )
+    accounts_refresh(
+        accounts_with_contacts(),
         version=version.number,
         definition=definition,
         now=now,
         every=True,
     )
+
+
+def accounts_with_contacts() -> list[int]:
+    """The ids of the accounts that have contacts, in order."""
+    ids = Contact.objects.filter(account__isnull=False).values_list("account_id", flat=True)
+    return sorted(set(ids))
 
 
 def rescoring_processes(total: int) -> int:

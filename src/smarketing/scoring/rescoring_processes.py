@@ -10,7 +10,9 @@ queue worker has threads and open connections) but from a fork server: a clean p
 started once, which imports Django, sets it up and imports the scoring code (`rescoring_preload`),
 then forks a worker for each run in a few milliseconds. Starting a fresh interpreter for each
 worker cost a second of CPU every run. A worker uses the database the starting process uses.
-The accounts are rescored afterwards, by the starting process.
+Once every contact is rescored (an account's engagement is the sum of its contacts' new
+scores), the same processes rescore the accounts, each a slice of consecutive ids (alone, the
+starting process spent a tenth of a run on them while the others sat idle).
 
 On SQLite the processes score side by side and take turns to write (a chunk's write is a
 short transaction), through a lock they share: SQLite's own wait for its write lock sleeps in
@@ -39,9 +41,10 @@ BATCH = 4_000
 def rescore_in_processes(
     *, run_id: int, version: int, now: dt.datetime, promote: bool, count: int
 ) -> None:
-    """Rescore every contact for the run in this process and `count - 1` more. The first error
-    stops every process once it has finished the chunk it was on (each chunk written is whole,
-    and the failed run can simply be started again) and is raised here."""
+    """Rescore every contact for the run in this process and `count - 1` more, then every
+    account with contacts. The first error stops every process once it has finished the chunk
+    it was on (each chunk written is whole, and the failed run can simply be started again) and
+    is raised here."""
     bounds = id_batches(BATCH)
     database = str(connection.settings_dict["NAME"])
     context = multiprocessing.get_context("forkserver")
@@ -61,11 +64,25 @@ def rescore_in_processes(
     ) as pool:
         futures = [pool.submit(_batches_rescore, **job) for _ in range(count - 1)]
         _batches_rescore(**job, shared=shared, close=False)
-        finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        failed = [f for f in finished if f.exception() is not None]
-        if failed:
-            pool.shutdown(cancel_futures=True)
-            raise failed[0].exception()  # type: ignore[misc]
+        _all_done(pool, futures)
+        from smarketing.scoring.refresh import accounts_with_contacts
+
+        accounts = accounts_with_contacts()
+        size = -(-len(accounts) // count)
+        slices = [accounts[i : i + size] for i in range(0, len(accounts), size)] or [[]]
+        accounts_job = {"version": version, "now": job["now"]}
+        futures = [pool.submit(_accounts_rescore, ids=ids, **accounts_job) for ids in slices[1:]]
+        _accounts_rescore(ids=slices[0], **accounts_job, shared=shared, close=False)
+        _all_done(pool, futures)
+
+
+def _all_done(pool: ProcessPoolExecutor, futures: list[Any]) -> None:
+    """Wait for the workers' tasks; the first that failed is raised (the others cancelled)."""
+    finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
+    failed = [f for f in finished if f.exception() is not None]
+    if failed:
+        pool.shutdown(cancel_futures=True)
+        raise failed[0].exception()  # type: ignore[misc]
 
 
 def id_batches(size: int) -> list[tuple[int | None, int | None]]:
@@ -144,7 +161,6 @@ def _batches_rescore(
 ) -> None:
     """Rescore batches until none is left. In a worker `shared` is the one it started with; the
     starting process passes its own (two runs in two threads of one process must not share)."""
-    from smarketing.errors import InvalidInput
     from smarketing.scoring.refresh import rescore_range
     from smarketing.scoring.scores import definition_in_force
 
@@ -152,11 +168,7 @@ def _batches_rescore(
     assert shared is not None
     try:
         live, definition = definition_in_force()
-        if live.number != version:
-            raise InvalidInput(
-                f"version {live.number} went live while version {version}'s run was rescoring",
-                field="version",
-            )
+        _live_check(live.number, version)
         while (batch := shared.next_batch()) is not None:
             low, high = batch
             ids = Q()
@@ -179,3 +191,38 @@ def _batches_rescore(
     finally:
         if close:
             connection.close()
+
+
+def _accounts_rescore(
+    *, ids: list[int], version: int, now: str, shared: _Shared | None = None, close: bool = True
+) -> None:
+    """Rescore the accounts `ids` (their contacts' scores all written), holding the shared
+    write lock for each chunk's write as the contacts' batches do."""
+    from smarketing.scoring.refresh import accounts_refresh
+    from smarketing.scoring.scores import definition_in_force
+
+    shared = shared or _shared
+    assert shared is not None
+    try:
+        live, definition = definition_in_force()
+        _live_check(live.number, version)
+        accounts_refresh(
+            ids,
+            version=version,
+            definition=definition,
+            now=dt.datetime.fromisoformat(now),
+            write_lock=shared.write_lock,
+        )
+    finally:
+        if close:
+            connection.close()
+
+
+def _live_check(live: int, version: int) -> None:
+    from smarketing.errors import InvalidInput
+
+    if live != version:
+        raise InvalidInput(
+            f"version {live} went live while version {version}'s run was rescoring",
+            field="version",
+        )
