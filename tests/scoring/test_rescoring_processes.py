@@ -26,7 +26,7 @@ from smarketing.scoring.refresh import (
     rules_known,
     scores_refresh,
 )
-from smarketing.scoring.rescoring_processes import id_batches
+from smarketing.scoring.rescoring_processes import id_batches, slices_of
 from smarketing.scoring.scores import definition_in_force
 from smarketing.scoring.services import (
     definition_approve,
@@ -50,6 +50,13 @@ def test_id_batches_cut_the_contacts_into_batches_of_the_size_asked():
     ]
     assert sizes == [3, 3, 3, 1]
     assert id_batches(10) == [(None, None)] and id_batches(20) == [(None, None)]
+
+
+def test_the_accounts_are_cut_into_a_slice_of_consecutive_ids_per_process():
+    assert slices_of([1, 2, 3, 4, 5], 2) == [[1, 2, 3], [4, 5]]
+    assert slices_of(list(range(7)), 3) == [[0, 1, 2], [3, 4], [5, 6]]
+    # Fewer accounts than processes, or none: a process may get none.
+    assert slices_of([9], 3) == [[9], [], []] and slices_of([], 2) == [[], []]
 
 
 def test_small_installations_are_rescored_in_one_process(settings):

@@ -67,13 +67,18 @@ def rescore_in_processes(
         _all_done(pool, futures)
         from smarketing.scoring.refresh import accounts_with_contacts
 
-        accounts = accounts_with_contacts()
-        size = -(-len(accounts) // count)
-        slices = [accounts[i : i + size] for i in range(0, len(accounts), size)] or [[]]
+        slices = slices_of(accounts_with_contacts(), count)
         accounts_job = {"version": version, "now": job["now"]}
         futures = [pool.submit(_accounts_rescore, ids=ids, **accounts_job) for ids in slices[1:]]
         _accounts_rescore(ids=slices[0], **accounts_job, shared=shared, close=False)
         _all_done(pool, futures)
+
+
+def slices_of(ids: list[int], count: int) -> list[list[int]]:
+    """`ids` cut into `count` slices of consecutive ids, as even as can be (some may be empty)."""
+    size, extra = divmod(len(ids), count)
+    bounds = [i * size + min(i, extra) for i in range(count + 1)]
+    return [ids[low:high] for low, high in itertools.pairwise(bounds)]
 
 
 def _all_done(pool: ProcessPoolExecutor, futures: list[Any]) -> None:
