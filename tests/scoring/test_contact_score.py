@@ -308,3 +308,30 @@ def test_the_column_reading_groups_any_set_of_tested_values_as_the_facts_reading
     assert len(touches) == 13
     assert scorer.score_columns(contacts=facts, touches=touches, now=NOW) == expected
     assert expected[0].default.engagement > 0 and expected[2].default.engagement == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+@pytest.mark.parametrize("before", ["on", "off"])
+def test_the_grouped_read_hashes_and_leaves_the_sort_setting_as_it_was(before):
+    """PostgreSQL reads the touchpoints grouped by shape with sorting turned off for that query
+    alone: inside a transaction the setting is what it was before, for the queries after it."""
+    from django.db import transaction
+
+    from smarketing.scoring import rules
+    from smarketing.scoring.facts import touchpoint_columns
+
+    contact = ContactFactory()
+    _touch(contact, at=NOW - dt.timedelta(days=1))
+    scorer = rules.scorer_for(rules.default_definition())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL enable_sort = {before}")
+        with CaptureQueriesContext(connection) as queries:
+            touches = touchpoint_columns([contact.pk], matcher=scorer.matcher)
+        sql = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+        cursor.execute("SHOW enable_sort")
+        assert cursor.fetchone()[0] == before
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql[0])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert len(touches) == 1
+    assert "HashAggregate" in plan and "Sort" not in plan
