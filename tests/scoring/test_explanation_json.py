@@ -8,8 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smarketing.scoring.refresh import explanation_json, explanation_rows, stored_row
+from smarketing.scoring.refresh import explanation_json, explanation_rows
 from smarketing.scoring.rules.results import ExplanationRow, RowKind
+
+
+def stored_row(row: ExplanationRow) -> list[object]:
+    return [row.rule_id, row.points, row.occurrences]
+
 
 rows = st.lists(
     st.builds(

@@ -393,10 +393,10 @@ _FIT_ROWS: dict[tuple[rules.ExplanationRow, type], str] = {}
 
 def explanation_json(rows: Sequence[rules.ExplanationRow]) -> str:
     """The explanation as stored: JSON text of a [rule id, points, occurrences] list per row,
-    the same document as json.dumps([stored_row(r) ...]) gives. Labels and kinds are the
-    definition's (`explanation_rows` puts them back): written in full they were two thirds of
-    a score row's bytes, and of the time to write it. Put together from pieces cached per
-    rule; a fit row, the same for every contact it fires for, is cached whole."""
+    the document json.dumps gives for those lists with separators (",", ":"). Labels and kinds
+    are the definition's (`explanation_rows` puts them back): written in full they were two
+    thirds of a score row's bytes, and of the time to write it. Put together from pieces
+    cached per rule; a fit row, the same for every contact it fires for, is cached whole."""
     parts = []
     for row in rows:
         points = row.points
@@ -412,10 +412,6 @@ def explanation_json(rows: Sequence[rules.ExplanationRow]) -> str:
         else:
             parts.append(_row_json(row))
     return "[" + ",".join(parts) + "]"
-
-
-def stored_row(row: rules.ExplanationRow) -> list[object]:
-    return [row.rule_id, row.points, row.occurrences]
 
 
 def _row_json(row: rules.ExplanationRow) -> str:
