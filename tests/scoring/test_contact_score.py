@@ -194,10 +194,17 @@ grades:
 """
 
 
-def test_the_column_reading_scores_exactly_as_the_facts_reading():
+@pytest.mark.parametrize(
+    "odd_name",
+    [
+        pytest.param(True, id="a property name SQL is not given as it is: every non-empty one"),
+        pytest.param(False, id="plain property names: only properties that have one are read"),
+    ],
+)
+def test_the_column_reading_scores_exactly_as_the_facts_reading(odd_name):
     """What a rescoring reads (only the columns the rules test, times as whole microseconds,
-    campaigns and content by id, properties decoded only when their text names one the rules
-    test) and scores as columns gives the scores of the facts path, to the bit."""
+    campaigns and content by id, properties decoded only when they have one the rules test)
+    and scores as columns gives the scores of the facts path, to the bit."""
     from smarketing.scoring import rules
     from smarketing.scoring.facts import (
         contact_facts_many,
@@ -205,7 +212,10 @@ def test_the_column_reading_scores_exactly_as_the_facts_reading():
         touchpoint_facts_by_contact,
     )
 
-    definition = rules.load(KEYED_DEFINITION)
+    text = KEYED_DEFINITION
+    if not odd_name:
+        text = "\n".join(line for line in text.splitlines() if "odd-name" not in line)
+    definition = rules.load(text)
     spring = CampaignFactory(name="Spring launch")
     guide = ContentAssetFactory(funnel_stage="bofu")
     contacts = [ContactFactory() for _ in range(4)]
@@ -259,10 +269,35 @@ def test_the_column_reading_scores_exactly_as_the_facts_reading():
     expected = list(by_facts)
     assert by_columns == expected
     fired = {r.contact_id: {row.rule_id for row in r.default.explanation} for r in expected}
-    assert fired[first.pk] == {"plan", "seats", "odd-name", "hot"}
+    assert fired[first.pk] == {"plan", "seats", "hot"} | ({"odd-name"} if odd_name else set())
     assert fired[second.pk] == {"bofu", "spring"}  # its high-intent visit is past the window
     rows = {row.rule_id: row.occurrences for row in expected[2].default.explanation}
     assert rows == {"spring": 4, "hot": 3}  # the touchpoint after `now` does not count
+
+
+@pytest.mark.parametrize(
+    ("names", "shapes"),
+    [
+        pytest.param("{plan: pro}", 1, id="plain names: properties without one are not read"),
+        pytest.param('{"a\\"b": true}', 2, id="a name SQL is not given as it is: all are read"),
+    ],
+)
+def test_properties_without_a_tested_name_are_left_out_of_the_shapes(names, shapes):
+    """The rescoring's reading returns a touchpoint's properties only when they may have a name
+    the rules test: otherwise they would make a shape of their own for nothing."""
+    from smarketing.scoring import rules
+    from smarketing.scoring.facts import touchpoint_columns
+
+    definition = rules.load(
+        "format: 1\nname: one rule\nfit_rules: []\n"
+        f"engagement_rules:\n  - {{id: r, label: R, when: {{properties: {names}}}, points: 3}}\n"
+        "mql:\n  - {total: 1000}\n"
+    )
+    contact = ContactFactory()
+    _touch(contact, at=NOW - dt.timedelta(days=1), properties={"note": "x"})
+    _touch(contact, at=NOW - dt.timedelta(days=2), properties={})
+    touches = touchpoint_columns([contact.pk], matcher=rules.scorer_for(definition).matcher)
+    assert len(touches) == 2 and len(touches.matched) == shapes
 
 
 @pytest.mark.parametrize(
