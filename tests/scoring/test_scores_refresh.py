@@ -373,6 +373,47 @@ def test_the_publishing_approval_chooses_whether_new_qualifiers_become_mqls(
     assert contact.lifecycle_stage == "mql" and run.promoted == 1 and run.promote
 
 
+@time_machine.travel(NOW, tick=False)
+def test_a_run_writes_its_chunks_a_group_at_a_time_with_every_score_and_move(
+    monkeypatch, marketing_leader, sales_leader, django_capture_on_commit_callbacks
+):
+    """A run writes what it scored once a group of chunks is scored (here chunks of two,
+    groups of four): every contact gets its score and its move to MQL, whichever group it is
+    in, the run's counts add up, and Python's garbage collector is back on afterwards."""
+    import gc
+
+    from django.test.utils import CaptureQueriesContext
+
+    from smarketing.scoring import refresh, rescoring_processes
+    from smarketing.scoring.refresh import rescoring_run
+
+    monkeypatch.setattr(refresh, "CHUNK", 2)
+    monkeypatch.setattr(rescoring_processes, "BATCH", 4)
+    contacts = [
+        _lead("l0@acme.example"),
+        _hand_raiser("r0@acme.example"),
+        _lead("l1@acme.example"),
+        _hand_raiser("r1@acme.example"),
+        _hand_raiser("r2@acme.example"),  # the second group, alone
+    ]
+    with django_capture_on_commit_callbacks(execute=False):
+        _publish_stricter(marketing_leader, sales_leader, promote=True)
+
+    with CaptureQueriesContext(connection) as queries:
+        run = rescoring_run(run_id=RescoringRun.objects.get().pk)
+
+    counted = [q["sql"] for q in queries.captured_queries if 'SET "done" = ' in q["sql"]]
+    assert len(counted) == 2
+    assert run is not None and (run.status, run.done, run.promoted) == (RunStatus.DONE, 5, 3)
+    live = definition_live().number
+    assert CurrentContactScore.objects.filter(version=live).count() == 5
+    stages = {
+        c.email: c.lifecycle_stage for c in Contact.objects.filter(pk__in=[c.pk for c in contacts])
+    }
+    assert [stages[c.email] for c in contacts] == ["lead", "mql", "lead", "mql", "mql"]
+    assert gc.isenabled()
+
+
 def test_a_repeated_rescoring_task_does_nothing_the_second_time(
     marketing_leader, sales_leader, django_capture_on_commit_callbacks, queue_immediate
 ):
