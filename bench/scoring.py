@@ -12,11 +12,12 @@ product:
    a sales leader; it goes live and its RescoringRun is timed (`refresh.rescoring_run`, what
    the queue task calls): no contact has a score yet.
 2. **Full rescoring** (the measured figure): a stricter version (-40 instead of -30 for fewer
-   than 10 employees) goes live the same way; every contact is rescored, its score replaced and
-   a history point appended, and every account rescored. References: the engine alone
-   (`Scorer.score_columns` on facts in memory) and the raw I/O limit (the same rows read in one
-   plain scan, the rows written bulk-inserted into empty copies of their tables: COPY, or
-   executemany in one transaction).
+   than 10 employees) goes live the same way, from the state a live install is in days after
+   the first (on PostgreSQL, vacuumed as autovacuum does); every contact is rescored, its
+   score replaced and a history point appended, and every account rescored. References: the
+   engine alone (`Scorer.score_columns` on facts in memory) and the raw I/O limit (the same
+   rows read in one plain scan, the rows written bulk-inserted into empty copies of their
+   tables: COPY, or executemany in one transaction).
 3. **Incremental**: tracking events of known contacts stored with `events_ingest` and processed
    with `events_process` in batches, with and without the scoring step (see scoring_events.py);
    the difference per event is what scoring costs. They start from the state a live install
