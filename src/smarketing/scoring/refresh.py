@@ -255,17 +255,24 @@ _BEFORE = (
 
 @dataclass
 class Stored:
-    """A chunk's rows ready to write: the current scores' rows and the history points (where
-    the score moved), stamped `now`. With `keep_newer` (a full rescoring, whose `now` is when
-    it started), a contact whose stored score was computed after `now` keeps it: an event
-    rescored it while the run went on, counting touchpoints the run, as of its start, would
-    leave out. That is checked when the rows are read here and again by the upsert itself."""
+    """Rows ready to write (a chunk's, or a full rescoring's batch of chunks): the current
+    scores' rows and the history points (where the score moved), stamped `now`. With
+    `keep_newer` (a full rescoring, whose `now` is when it started), a contact whose stored
+    score was computed after `now` keeps it: an event rescored it while the run went on,
+    counting touchpoints the run, as of its start, would leave out. That is checked when the
+    rows are read here and again by the upsert itself."""
 
     rows: list[list[object]]
     history: list[list[object]]
     moved: int
     stamp: object
     keep_newer: bool
+
+    def extend(self, other: Stored) -> None:
+        """Add another chunk's rows, prepared for the same write."""
+        self.rows += other.rows
+        self.history += other.history
+        self.moved += other.moved
 
 
 def _store_prepare(
@@ -831,9 +838,7 @@ class _Scored:
         if self.stored is None:
             self.stored = stored
         else:
-            self.stored.rows += stored.rows
-            self.stored.history += stored.history
-            self.stored.moved += stored.moved
+            self.stored.extend(stored)
 
 
 def _scored_write(
