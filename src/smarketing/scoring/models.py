@@ -118,8 +118,11 @@ class CurrentContactScore(models.Model):
     """A contact's latest score in one score group: a cache rewritten whenever the score changes
     (the lead list sorts and filters on it); `ScoreChange` keeps the history."""
 
-    # No index of its own: the unique (contact, group) constraint's index starts with it, and
-    # each index is one more write per score written.
+    # Keyed by what every write and read uses: an id would be one more index to write for
+    # every score that changes (migration 0013).
+    pk = models.CompositePrimaryKey("contact", "group")
+    # No index of its own: the key's index starts with it, and each index is one more write
+    # per score written.
     contact = models.ForeignKey(
         "people.Contact", on_delete=models.CASCADE, related_name="current_scores", db_index=False
     )
@@ -148,9 +151,6 @@ class CurrentContactScore(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["contact", "group"], name="current_score_once")
-        ]
         # No index by total: the lead list's score filters and sorts were no quicker with one
         # (at a million contacts, it drives from the contacts and joins the scores), and each
         # index is written again for every score that changes.
