@@ -124,8 +124,9 @@ class RawLimit:
 
 
 def raw_limit(db: Database, table: str) -> RawLimit:
-    """Bulk-insert the rows of `table` (all columns but the id) into an empty copy of it with
-    the same indexes, constraints and foreign keys; the copy is dropped afterwards."""
+    """Bulk-insert the rows of `table` (all columns but an id), in the order of its primary
+    key, into an empty copy of it with the same indexes, constraints and foreign keys; the copy
+    is dropped afterwards."""
     with connect(db) as conn:
         copy = COPY_PREFIX + table
         if db.vendor == "sqlite":
@@ -136,7 +137,8 @@ def raw_limit(db: Database, table: str) -> RawLimit:
 def _sqlite_limit(conn: sqlite3.Connection, table: str, copy: str) -> RawLimit:
     names = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")') if row[1] != "id"]
     columns = ", ".join(f'"{name}"' for name in names)
-    rows = conn.execute(f'SELECT {columns} FROM "{table}" ORDER BY id').fetchall()
+    # The rowid: the id where the table has one, else the order rows were added in.
+    rows = conn.execute(f'SELECT {columns} FROM "{table}" ORDER BY rowid').fetchall()
     schema = conn.execute(
         "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type DESC",
         (table,),
@@ -167,8 +169,18 @@ def _postgres_limit(conn: Any, table: str, copy: str) -> RawLimit:
         )
     ]
     columns = ", ".join(f'"{name}"' for name in names)
+    key = ", ".join(
+        f'"{row[0]}"'
+        for row in conn.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+            "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary "
+            "ORDER BY array_position(i.indkey::int2[], a.attnum)",
+            (table,),
+        )
+    )
     data = bytearray()
-    with conn.cursor().copy(f'COPY (SELECT {columns} FROM "{table}" ORDER BY id) TO STDOUT') as out:
+    ordered = f'SELECT {columns} FROM "{table}" ORDER BY {key}'
+    with conn.cursor().copy(f"COPY ({ordered}) TO STDOUT") as out:
         for block in out:
             data += block
     foreign_keys = [
