@@ -792,8 +792,8 @@ def rescore_range(
     `write_every` contacts are scored (and at the end). Chunks are read and scored outside a
     transaction and written together in a short one, so that on SQLite (one writer at a time)
     other processes can score while this one writes. Writing more contacts at a time costs
-    less per contact on a big table: each write changes index pages all over it (by score, by
-    account), and each page changed is written again for every transaction. The run's counts
+    less per contact on a big table: each write changes index pages all over it (by account, by
+    grade), and each page changed is written again for every transaction. The run's counts
     are added to, so several processes can share one run. `write_lock`, when given, is held
     for each write (processes sharing a SQLite database take turns through it)."""
     chunks = _ids_in_chunks(ids)
